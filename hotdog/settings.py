@@ -1,0 +1,49 @@
+"""The sizes of a run, in one visible place.
+
+Every notebook and the main job read their sizes (images to render, epochs) from here, picked by
+name with the ``HOTDOG_SIZE`` environment variable:
+
+* ``tiny``  - for CI (nbval): a handful of renders, one short epoch each; proves the code runs.
+* ``small`` - the default of the main job and the committed notebooks: minutes on a laptop CPU.
+* ``article`` - the article's own schedule: 5,000 renders, 10 synthetic epochs, then 20 fine-tuning
+  epochs ("both"), and 30 epochs for "authentic" alone.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, replace
+
+
+@dataclass(frozen=True)
+class Sizes:
+    name: str
+    n_synthetic: int  # images rendered, split evenly between hotdog and not_hotdog
+    synthetic_epochs: int  # the article's EPOCHS
+    finetune_epochs: int  # "both": epochs on real photos after synthetic pre-training (article: 2 * EPOCHS)
+    authentic_epochs: int  # "authentic" alone (article: 3 * EPOCHS)
+    authentic_train_limit: int | None = None  # use only the first N training photos (None: all 799)
+    render_jobs: int = 2  # parallel Blender worker processes
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+PRESETS: dict[str, Sizes] = {
+    "tiny": Sizes("tiny", n_synthetic=16, synthetic_epochs=1, finetune_epochs=1, authentic_epochs=1,
+                  authentic_train_limit=128),
+    "small": Sizes("small", n_synthetic=600, synthetic_epochs=2, finetune_epochs=2, authentic_epochs=3),
+    "article": Sizes("article", n_synthetic=5000, synthetic_epochs=10, finetune_epochs=20, authentic_epochs=30),
+}
+
+
+def current_size_name() -> str:
+    name = os.environ.get("HOTDOG_SIZE", "small")
+    if name not in PRESETS:
+        raise ValueError(f"HOTDOG_SIZE={name!r} is not one of {sorted(PRESETS)}; set it to one of those.")
+    return name
+
+
+def sizes(name: str | None = None, **overrides) -> Sizes:
+    """The sizes named ``name`` (default: ``$HOTDOG_SIZE`` or ``small``), with any field overridden."""
+    return replace(PRESETS[name or current_size_name()], **overrides)
