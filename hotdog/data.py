@@ -1,0 +1,255 @@
+"""Loading the real ("authentic") and rendered ("synthetic") photos as the article does, made safe.
+
+The article's recipe is ``ImageFolder`` + ``Resize(128)`` + ``ToTensor`` + ``Normalize(0.5, 0.5)``
+and ``random_split(authentic, [799, 199])``. Changes, each for a reason:
+
+* **Square crop.** ``Resize(128)`` alone keeps a 512x384 photo non-square (170x128), which the
+  network's ``Linear(512, 1)`` cannot take; we resize the short side to 128 and center-crop 128x128.
+* **"hotdog" is the positive class (label 1).** ImageFolder sorts folders alphabetically, which
+  makes ``hotdog`` 0 and the article's sigmoid the probability of *not* hotdog. We fix
+  ``not_hotdog = 0, hotdog = 1`` so that "probability" means "probability of hotdog".
+* **A seeded split.** ``split(dataset, seed)`` gives the same 799/199 photos on every machine.
+* **Bad files are found before training**, not deep in a DataLoader worker: unreadable or truncated
+  files are skipped and counted (``dataset.skipped``); grayscale, palette, RGBA, CMYK and 16-bit
+  images are converted to 8-bit RGB; a wrong folder layout stops with an error naming the fix.
+* **Decoded once.** ``cache(dataset)`` decodes and crops every image once into a uint8 tensor, so
+  an epoch costs no JPEG decoding (what starves a GPU fed by two CPU cores).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, UnidentifiedImageError
+from torch.utils.data import DataLoader, Dataset, Subset, random_split
+from torchvision import datasets, transforms
+
+IMAGE_SIZE = 128
+NOT_HOTDOG, HOTDOG = 0, 1
+CLASSES = ("not_hotdog", "hotdog")  # index = label
+CLASS_TO_IDX = {name: i for i, name in enumerate(CLASSES)}
+IMAGE_EXTENSIONS = datasets.folder.IMG_EXTENSIONS
+
+
+class DataLayoutError(ValueError):
+    """The folder does not look like ``<root>/hotdog/*`` and ``<root>/not_hotdog/*``."""
+
+
+# --------------------------------------------------------------------------------------------
+# transform
+# --------------------------------------------------------------------------------------------
+
+def crop_transform(image_size: int = IMAGE_SIZE) -> transforms.Compose:
+    """PIL image -> uint8 tensor 3 x size x size: resize the short side, then center-crop."""
+    return transforms.Compose([
+        transforms.Resize(image_size),
+        transforms.CenterCrop(image_size),
+        transforms.PILToTensor(),
+    ])
+
+
+def normalize(images: torch.Tensor) -> torch.Tensor:
+    """uint8 images -> floats in [-1, 1]: exactly ``ToTensor`` then ``Normalize([0.5]*3, [0.5]*3)``."""
+    return images.float().div_(255).sub_(0.5).div_(0.5)
+
+
+def transform(image_size: int = IMAGE_SIZE) -> transforms.Compose:
+    """The article's transform with a square crop: Resize, CenterCrop, ToTensor, Normalize to [-1, 1]."""
+    return transforms.Compose([
+        transforms.Resize(image_size),
+        transforms.CenterCrop(image_size),
+        transforms.ToTensor(),
+        transforms.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
+    ])
+
+
+def denormalize(images: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] floats back to [0, 1] for showing."""
+    return (images * 0.5 + 0.5).clamp(0, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# reading one image, whatever its mode
+# --------------------------------------------------------------------------------------------
+
+def load_rgb(path: str | Path) -> Image.Image:
+    """Open any image PIL reads as 8-bit RGB: grayscale, palette, RGBA/LA (on white), CMYK and 16-bit.
+
+    Raises ``UnidentifiedImageError`` or ``OSError`` (truncated data) for a file that is not a
+    readable image.
+    """
+    with Image.open(path) as image:
+        image.load()
+        if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+            array = np.asarray(image, dtype=np.float64)
+            peak = 65535.0 if image.mode.startswith("I;16") or array.max() > 255 else 255.0
+            image = Image.fromarray(np.clip(array / peak * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+        elif image.mode == "F":
+            array = np.asarray(image, dtype=np.float64)
+            image = Image.fromarray(np.clip(array * (255.0 if array.max() <= 1.0 else 1.0), 0, 255)
+                                    .astype(np.uint8), "L")
+        if image.mode == "P":
+            image = image.convert("RGBA")
+        if image.mode in ("RGBA", "LA", "PA"):
+            rgba = image.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, rgba)
+        return image.convert("RGB")
+
+
+def check_image(path: str | Path) -> str | None:
+    """None if ``path`` decodes fully as an image, else the reason it does not."""
+    try:
+        load_rgb(path)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# the dataset
+# --------------------------------------------------------------------------------------------
+
+class HotdogImageFolder(datasets.ImageFolder):
+    """``torchvision.datasets.ImageFolder`` for ``root/{hotdog,not_hotdog}/``, with hotdog = 1.
+
+    Every file is decoded once when the dataset is made; files that do not decode are left out
+    and listed in ``self.skipped`` as ``(path, reason)``, and a warning gives their count.
+    """
+
+    def __init__(self, root: str | Path, transform=None, check: bool = True):
+        root = Path(root)
+        check_layout(root)
+        self.skipped: list[tuple[str, str]] = []
+
+        def is_valid(path: str) -> bool:
+            if not path.lower().endswith(IMAGE_EXTENSIONS):
+                if not Path(path).name.startswith("."):
+                    self.skipped.append((path, "not an image file name (" + ", ".join(IMAGE_EXTENSIONS) + ")"))
+                return False
+            reason = check_image(path) if check else None
+            if reason:
+                self.skipped.append((path, reason))
+            return reason is None
+
+        super().__init__(str(root), transform=transform, loader=load_rgb, is_valid_file=is_valid)
+        self.labels = torch.tensor(self.targets, dtype=torch.long)
+        for name in CLASSES:
+            if self.targets.count(CLASS_TO_IDX[name]) == 0:
+                raise DataLayoutError(
+                    f"{root / name} has no readable image ({len(self.skipped)} file(s) skipped). "
+                    f"Put the {name} photos there, or point the setting to the right folder.")
+        if self.skipped:
+            listing = "\n".join(f"  {path}: {reason}" for path, reason in self.skipped[:10])
+            more = f"\n  ... and {len(self.skipped) - 10} more" if len(self.skipped) > 10 else ""
+            warnings.warn(f"{root}: skipped {len(self.skipped)} file(s) that are not readable images "
+                          f"(delete or replace them to silence this):\n{listing}{more}", stacklevel=2)
+
+    def find_classes(self, directory):  # noqa: D102 - ImageFolder hook: fixed labels, hotdog = 1
+        return list(CLASSES), dict(CLASS_TO_IDX)
+
+
+def check_layout(root: Path) -> None:
+    """Stop early, with the fix, when ``root`` is not ``root/hotdog/`` + ``root/not_hotdog/``."""
+    if not root.is_dir():
+        raise DataLayoutError(
+            f"{root} does not exist. For the real photos run `python -m hotdog download` "
+            f"(or set HOTDOG_AUTHENTIC to a folder that has them); for rendered images run "
+            f"`python -m hotdog render` (or set HOTDOG_SYNTHETIC).")
+    folders = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    missing = [name for name in CLASSES if name not in folders]
+    if missing:
+        raise DataLayoutError(
+            f"{root} must hold one folder per class, {CLASSES[1]}/ and {CLASSES[0]}/; "
+            f"missing: {', '.join(missing)} (found: {', '.join(folders) or 'no folders'}). "
+            f"Move the photos into {root}/hotdog/ and {root}/not_hotdog/.")
+    extra = [name for name in folders if name not in CLASSES]
+    if extra:
+        warnings.warn(f"{root}: ignoring folder(s) {', '.join(extra)}; only hotdog/ and not_hotdog/ are read.",
+                      stacklevel=3)
+
+
+def authentic(root: str | Path | None = None, transform=None) -> HotdogImageFolder:
+    """The real photos (default: the ``HOTDOG_AUTHENTIC`` setting, see :mod:`hotdog.paths`)."""
+    from hotdog.paths import authentic_dir
+
+    return HotdogImageFolder(root or authentic_dir(), transform=transform)
+
+
+def synthetic(root: str | Path | None = None, transform=None) -> HotdogImageFolder:
+    """The rendered images (default: the ``HOTDOG_SYNTHETIC`` setting, see :mod:`hotdog.paths`)."""
+    from hotdog.paths import synthetic_dir
+
+    return HotdogImageFolder(root or synthetic_dir(), transform=transform)
+
+
+def split(dataset: Dataset, seed: int = 0, test_fraction: float = 0.2) -> tuple[Subset, Subset]:
+    """Seeded train/test split; 998 photos give the article's 799/199."""
+    n_test = int(len(dataset) * test_fraction)
+    generator = torch.Generator().manual_seed(seed)
+    train, test = random_split(dataset, [len(dataset) - n_test, n_test], generator=generator)
+    return train, test
+
+
+# --------------------------------------------------------------------------------------------
+# decoded once: a tensor cache
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class TensorImages(Dataset):
+    """Images decoded and cropped once: ``images`` uint8 N x 3 x H x W, ``labels`` long N.
+
+    Indexing returns ``(normalised float image, label)`` like the article's ImageFolder does.
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    paths: list[str]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, index):
+        return normalize(self.images[index]), self.labels[index]
+
+    def subset(self, indices) -> "TensorImages":
+        indices = torch.as_tensor(list(indices), dtype=torch.long)
+        return TensorImages(self.images[indices], self.labels[indices], [self.paths[i] for i in indices.tolist()])
+
+
+def _folder_and_indices(dataset: Dataset) -> tuple[HotdogImageFolder, list[int]]:
+    if isinstance(dataset, Subset):
+        folder, inner = _folder_and_indices(dataset.dataset)
+        return folder, [inner[i] for i in dataset.indices]
+    if isinstance(dataset, HotdogImageFolder):
+        return dataset, list(range(len(dataset)))
+    raise TypeError(f"cache() takes a HotdogImageFolder or a Subset of one, not {type(dataset).__name__}")
+
+
+def cache(dataset: Dataset, image_size: int = IMAGE_SIZE, progress: bool = True) -> TensorImages:
+    """Decode and crop every image of ``dataset`` (a HotdogImageFolder or a Subset of one) once."""
+    from tqdm.auto import tqdm
+
+    folder, indices = _folder_and_indices(dataset)
+    crop = crop_transform(image_size)
+    images = torch.empty(len(indices), 3, image_size, image_size, dtype=torch.uint8)
+    labels = torch.empty(len(indices), dtype=torch.long)
+    paths = []
+    for row, index in enumerate(tqdm(indices, desc=f"decoding {Path(folder.root).name}", disable=not progress,
+                                     unit="img", leave=False)):
+        path, label = folder.samples[index]
+        images[row] = crop(load_rgb(path))
+        labels[row] = label
+        paths.append(path)
+    return TensorImages(images, labels, paths)
+
+
+def loader(data: Dataset, batch_size: int = 64, shuffle: bool = True, drop_last: bool = True,
+           seed: int | None = None) -> DataLoader:
+    """The article's DataLoader (batch 64, shuffled, last partial batch dropped), seeded when asked."""
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    return DataLoader(data, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator)

@@ -1,0 +1,143 @@
+"""The notebooks' figures: image grids, training curves, the accuracy table as bars, confusion matrices.
+
+Every function draws on a new matplotlib figure and returns it, so a notebook shows it and a
+script can ``fig.savefig(...)`` it.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from hotdog.data import CLASSES, denormalize
+from hotdog.metrics import ARTICLE
+
+MODE_COLORS = {"synthetic": "#8e6bbf", "authentic": "#3d85c6", "both": "#e69138"}
+MODE_LABELS = {"synthetic": "synthetic only", "authentic": "authentic only", "both": "synthetic, then authentic"}
+
+
+def _as_image(image: torch.Tensor | np.ndarray) -> np.ndarray:
+    if isinstance(image, torch.Tensor):
+        if image.dtype == torch.uint8:
+            image = image.float() / 255
+        elif image.min() < 0:
+            image = denormalize(image)
+        image = image.permute(1, 2, 0).cpu().numpy()
+    return np.asarray(image)
+
+
+def image_grid(images: Sequence, titles: Sequence[str] | None = None, columns: int = 8,
+               mistakes: Sequence[bool] | None = None, size: float = 1.6, suptitle: str | None = None):
+    """A grid of images (tensors in [-1, 1] or uint8, or arrays); ``mistakes`` draws a red frame."""
+    rows = max(1, int(np.ceil(len(images) / columns)))
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * (size + 0.25)), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([]), ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if i >= len(images):
+            ax.set_visible(False)
+            continue
+        ax.imshow(_as_image(images[i]))
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8)
+        if mistakes is not None and mistakes[i]:
+            for spine in ax.spines.values():
+                spine.set_visible(True), spine.set_color("#cc0000"), spine.set_linewidth(3)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def class_grid(dataset, n: int = 16, seed: int = 0, columns: int = 8, suptitle: str | None = None):
+    """``n`` random images of a dataset yielding (image, label), titled with their class."""
+    generator = torch.Generator().manual_seed(seed)
+    indices = torch.randperm(len(dataset), generator=generator)[:n].tolist()
+    items = [dataset[i] for i in indices]
+    return image_grid([image for image, _ in items], [CLASSES[int(label)] for _, label in items],
+                      columns=columns, suptitle=suptitle)
+
+
+def prediction_grid(images, labels, probabilities, n: int = 24, columns: int = 8, seed: int = 0):
+    """Test photos with the model's answer and probability of hotdog; mistakes framed in red."""
+    generator = torch.Generator().manual_seed(seed)
+    indices = torch.randperm(len(labels), generator=generator)[:n].tolist()
+    titles, mistakes = [], []
+    for i in indices:
+        guess = int(torch.round(probabilities[i]))
+        titles.append(f"{'hotdog' if guess else 'not hotdog'} {float(probabilities[i]):.2f}")
+        mistakes.append(guess != int(labels[i]))
+    return image_grid([images[i] for i in indices], titles, columns=columns, mistakes=mistakes,
+                      suptitle="Predictions on held-out real photos (probability of hotdog; red = wrong)")
+
+
+def training_curves(histories: dict[str, dict]):
+    """Loss and accuracy per epoch for each mode; the stage switch of ``both`` is marked."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for mode, history in histories.items():
+        rows = history["epochs"]
+        x = np.arange(1, len(rows) + 1)
+        color = MODE_COLORS.get(mode)
+        ax_loss.plot(x, [r["train_loss"] for r in rows], "-o", ms=3, color=color, label=MODE_LABELS.get(mode, mode))
+        ax_acc.plot(x, [r["train_accuracy"] for r in rows], "--", color=color, alpha=0.6)
+        if rows and "test_accuracy" in rows[0]:
+            ax_acc.plot(x, [r["test_accuracy"] for r in rows], "-o", ms=3, color=color,
+                        label=f"{MODE_LABELS.get(mode, mode)} (real test photos)")
+        switches = [i + 0.5 for i in range(1, len(rows)) if rows[i]["stage"] != rows[i - 1]["stage"]]
+        for s in switches:
+            for ax in (ax_loss, ax_acc):
+                ax.axvline(s, color=color, lw=0.8, ls=":")
+    ax_loss.set(xlabel="epoch", ylabel="BCE loss (training)", title="Training loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy: training (dashed) and test (solid)", ylim=(0, 1.02))
+    ax_acc.axhline(0.5, color="grey", lw=0.8)
+    ax_loss.legend(fontsize=8)
+    ax_acc.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def accuracy_bars(results: dict[str, dict], title: str = "Accuracy on held-out real photos"):
+    """Our accuracy per mode (with its 95 % interval) beside the article's table."""
+    modes = [m for m in ("synthetic", "authentic", "both") if m in results]
+    x = np.arange(len(modes))
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    ours = [results[m]["accuracy"] for m in modes]
+    low = [results[m]["accuracy"] - results[m]["interval95"][0] for m in modes]
+    high = [results[m]["interval95"][1] - results[m]["accuracy"] for m in modes]
+    ax.bar(x - 0.2, [ARTICLE[m] for m in modes], 0.38, color="#cccccc", label="article")
+    ax.bar(x + 0.2, ours, 0.38, yerr=[low, high], capsize=4, color=[MODE_COLORS[m] for m in modes], label="this run")
+    for i, m in enumerate(modes):
+        ax.text(i - 0.2, ARTICLE[m] + 0.01, f"{ARTICLE[m]:.1%}", ha="center", fontsize=9)
+        ax.text(i + 0.2, results[m]["interval95"][1] + 0.01, f"{ours[i]:.1%}", ha="center", fontsize=9, weight="bold")
+    baseline = max(r.get("majority_baseline", 0) for r in results.values())
+    ax.axhline(baseline, color="black", lw=0.8, ls="--")
+    ax.text(len(modes) - 0.5, baseline + 0.01, f"always the majority class: {baseline:.1%}", ha="right", fontsize=8)
+    ax.set_xticks(x, [MODE_LABELS[m] for m in modes])
+    ax.set(ylim=(0, 1.08), ylabel="accuracy", title=title)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrices(results: dict[str, dict]):
+    """One 2 x 2 confusion matrix per mode, counts and shares."""
+    modes = [m for m in ("synthetic", "authentic", "both") if m in results]
+    fig, axes = plt.subplots(1, len(modes), figsize=(3.6 * len(modes), 3.4), squeeze=False)
+    names = ["not hotdog", "hotdog"]
+    for ax, mode in zip(axes.flat, modes):
+        matrix = np.array(results[mode]["confusion"])
+        ax.imshow(matrix, cmap="Blues", vmin=0, vmax=max(1, matrix.sum(axis=1).max()))
+        for i in range(2):
+            for j in range(2):
+                share = matrix[i, j] / max(1, matrix[i].sum())
+                ax.text(j, i, f"{matrix[i, j]}\n{share:.0%}", ha="center", va="center",
+                        color="white" if share > 0.6 else "black")
+        ax.set_xticks([0, 1], names), ax.set_yticks([0, 1], names)
+        ax.set(xlabel="predicted", ylabel="true", title=MODE_LABELS[mode])
+    fig.tight_layout()
+    return fig
