@@ -136,7 +136,8 @@ class HotdogImageFolder(datasets.ImageFolder):
                 self.skipped.append((path, reason))
             return reason is None
 
-        super().__init__(str(root), transform=transform, loader=load_rgb, is_valid_file=is_valid)
+        super().__init__(str(root), transform=transform, loader=load_rgb, is_valid_file=is_valid,
+                         allow_empty=True)
         self.labels = torch.tensor(self.targets, dtype=torch.long)
         for name in CLASSES:
             if self.targets.count(CLASS_TO_IDX[name]) == 0:

@@ -1,0 +1,98 @@
+"""``python -m hotdog`` (or ``hotdog``): each step of the article from the command line.
+
+    python -m hotdog run                 # the main job: render, train three ways, compare
+    python -m hotdog download            # fetch the 998 real photos into the HOTDOG_AUTHENTIC folder
+    python -m hotdog render --images 200 # render synthetic images into the HOTDOG_SYNTHETIC folder
+    python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _run(args) -> None:
+    from hotdog.experiment import run
+
+    run(size=args.size, seed=args.seed, render=not args.no_render, n_jobs=args.jobs)
+
+
+def _download(args) -> None:
+    from hotdog.download import download_authentic
+
+    print(f"photos in {download_authentic(args.dest)}")
+
+
+def _render(args) -> None:
+    from hotdog import paths, settings
+    from hotdog.render import RenderConfig, render_dataset
+
+    n = args.images or settings.sizes(args.size).n_synthetic
+    report = render_dataset(args.dest or paths.synthetic_dir(), RenderConfig(n_images=n, seed=args.seed),
+                            n_jobs=args.jobs, blender=args.blender)
+    print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
+
+
+def _evaluate(args) -> None:
+    from hotdog import data, metrics
+    from hotdog.train import load_model
+
+    folder = data.HotdogImageFolder(args.folder) if args.folder else data.authentic()
+    if not args.folder:
+        folder = data.split(folder, seed=args.seed)[1]
+        print(f"evaluating on the held-out test photos of split seed {args.seed} ({len(folder)} photos)")
+    cached = data.cache(folder)
+    probabilities, labels = metrics.predict(load_model(args.checkpoint), cached)
+    summary = metrics.summarize(probabilities, labels)
+    low, high = summary["interval95"]
+    print(f"accuracy {summary['accuracy']:.2%} ({summary['correct']}/{summary['total']}), "
+          f"95% interval {low:.1%} - {high:.1%}; confusion (rows true, columns predicted; "
+          f"not hotdog, hotdog): {summary['confusion']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hotdog", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="the main job: render, train authentic/synthetic/both, compare")
+    p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
+                   help="sizes preset (default: $HOTDOG_SIZE or 'small', see hotdog/settings.py)")
+    p.add_argument("--seed", type=int, default=0, help="seed for rendering, the split, initialisation, batches")
+    p.add_argument("--jobs", type=int, default=None, help="parallel Blender workers (default: the preset's)")
+    p.add_argument("--no-render", action="store_true", help="use the synthetic images already rendered")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("download", help="fetch the article's 998 real photos and verify their checksums")
+    p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_AUTHENTIC setting)")
+    p.set_defaults(func=_download)
+
+    p = sub.add_parser("render", help="render synthetic hotdog / not-hotdog images with Blender")
+    p.add_argument("--images", type=int, default=None, help="how many (default: the size preset's)")
+    p.add_argument("--size", choices=["tiny", "small", "article"], default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--jobs", type=int, default=2, help="parallel Blender worker processes")
+    p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
+    p.add_argument("--blender", default=None,
+                   help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
+    p.set_defaults(func=_render)
+
+    p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")
+    p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")
+    p.add_argument("folder", nargs="?", default=None,
+                   help="a folder with hotdog/ and not_hotdog/ (default: the held-out real test photos)")
+    p.add_argument("--seed", type=int, default=0, help="split seed when no folder is given")
+    p.set_defaults(func=_evaluate)
+
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
+        print(f"hotdog {args.command}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
