@@ -97,7 +97,8 @@ def run(size: str | None = None, seed: int = 0, render: bool = True, progress: b
           f"photos, {len(prepared['test'])} real test photos")
 
     config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
-                         authentic_epochs=sizes.authentic_epochs, seed=seed)
+                         authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size,
+                         seed=seed)
     training = {"synthetic": prepared["synthetic"], "authentic": prepared["authentic_train"]}
     histories = {}
     for mode in ("both", "authentic"):

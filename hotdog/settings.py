@@ -24,14 +24,15 @@ class Sizes:
     authentic_epochs: int  # "authentic" alone (article: 3 * EPOCHS)
     authentic_train_limit: int | None = None  # use only the first N training photos (None: all 799)
     render_jobs: int = 2  # parallel Blender worker processes
+    batch_size: int = 64  # the article's BATCH_SIZE (tiny uses less, so its few images make full batches)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 PRESETS: dict[str, Sizes] = {
-    "tiny": Sizes("tiny", n_synthetic=16, synthetic_epochs=1, finetune_epochs=1, authentic_epochs=1,
-                  authentic_train_limit=128),
+    "tiny": Sizes("tiny", n_synthetic=32, synthetic_epochs=1, finetune_epochs=1, authentic_epochs=1,
+                  authentic_train_limit=96, batch_size=16),
     "small": Sizes("small", n_synthetic=600, synthetic_epochs=2, finetune_epochs=2, authentic_epochs=3),
     "article": Sizes("article", n_synthetic=5000, synthetic_epochs=10, finetune_epochs=20, authentic_epochs=30),
 }
