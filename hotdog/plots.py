@@ -77,9 +77,16 @@ def prediction_grid(images, labels, probabilities, n: int = 24, columns: int = 8
 
 
 def training_curves(histories: dict[str, dict]):
-    """Loss and accuracy per epoch for each mode; the stage switch of ``both`` is marked."""
+    """Loss and accuracy per epoch for each mode; the stage switch of ``both`` is marked.
+
+    The ``synthetic`` model is the first stage of ``both``, so it is not drawn twice.
+    """
+    from matplotlib.ticker import MaxNLocator
+
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
     for mode, history in histories.items():
+        if mode == "synthetic" and "both" in histories:
+            continue
         rows = history["epochs"]
         x = np.arange(1, len(rows) + 1)
         color = MODE_COLORS.get(mode)
@@ -95,6 +102,8 @@ def training_curves(histories: dict[str, dict]):
     ax_loss.set(xlabel="epoch", ylabel="BCE loss (training)", title="Training loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy: training (dashed) and test (solid)", ylim=(0, 1.02))
     ax_acc.axhline(0.5, color="grey", lw=0.8)
+    for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_loss.legend(fontsize=8)
     ax_acc.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
@@ -115,10 +124,9 @@ def accuracy_bars(results: dict[str, dict], title: str = "Accuracy on held-out r
         ax.text(i - 0.2, ARTICLE[m] + 0.01, f"{ARTICLE[m]:.1%}", ha="center", fontsize=9)
         ax.text(i + 0.2, results[m]["interval95"][1] + 0.01, f"{ours[i]:.1%}", ha="center", fontsize=9, weight="bold")
     baseline = max(r.get("majority_baseline", 0) for r in results.values())
-    ax.axhline(baseline, color="black", lw=0.8, ls="--")
-    ax.text(len(modes) - 0.5, baseline + 0.01, f"always the majority class: {baseline:.1%}", ha="right", fontsize=8)
+    ax.axhline(baseline, color="black", lw=0.8, ls="--", label=f"always the majority class ({baseline:.1%})")
     ax.set_xticks(x, [MODE_LABELS[m] for m in modes])
-    ax.set(ylim=(0, 1.08), ylabel="accuracy", title=title)
+    ax.set(ylim=(0, 1.12), ylabel="accuracy", title=title)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
