@@ -1,0 +1,31 @@
+from hotdog import paths, settings
+
+
+def test_project_root_is_found_from_the_notebooks_folder(monkeypatch):
+    root = paths.project_root()
+    monkeypatch.chdir(root / "notebooks")
+    assert paths.project_root() == root
+    assert paths.data_dir() == root / "data"
+
+
+def test_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOTDOG_SYNTHETIC", str(tmp_path / "s"))
+    monkeypatch.delenv("HOTDOG_RESULTS", raising=False)
+    monkeypatch.setenv("HOTDOG_SIZE", "article")
+    assert paths.synthetic_dir() == (tmp_path / "s").resolve()
+    assert paths.results_dir().name == "article"
+    assert settings.sizes().n_synthetic == 5000
+
+
+def test_unknown_size_is_refused_with_the_choices(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("HOTDOG_SIZE", "huge")
+    with pytest.raises(ValueError, match="tiny"):
+        settings.sizes()
+
+
+def test_article_preset_is_the_articles_schedule():
+    article = settings.sizes("article")
+    assert (article.n_synthetic, article.synthetic_epochs, article.finetune_epochs, article.authentic_epochs,
+            article.batch_size) == (5000, 10, 20, 30, 64)
