@@ -28,7 +28,12 @@ fi
 
 echo "Setting up $VENV with $PYTHON ($("$PYTHON" --version)); the first time takes a few minutes."
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+LOG="$VENV/install.log"
+if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
+       "$VENV/bin/python" -m pip install --disable-pip-version-check -e ".[dev]"; } > "$LOG" 2>&1; then
+  tail -n 40 "$LOG" >&2
+  echo "installing hotdog's dependencies failed; the whole log is in $LOG" >&2
+  exit 1
+fi
 "$VENV/bin/python" -c "import hotdog, torch, torchvision, joblib, nbval" || { echo "installing hotdog failed (see above)" >&2; exit 1; }
 echo "$WANT" > "$STAMP"
