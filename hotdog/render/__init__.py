@@ -1,0 +1,20 @@
+"""Synthetic hotdog / not-hotdog images rendered with Blender (Cycles), step ``01_render``.
+
+The flow, one module per concern::
+
+    spec.py    RenderConfig -> sample_records(config): one JSON record per image (pure Python, seeded)
+    foods.py   FOODS: each food kind = parameter sampler + builder to mesh arrays (numpy)
+    shapes.py  the mesh primitives the builders use (sweep, lathe) and the camera fit
+    effects.py background, composite, colour shift, noise, blur (numpy, on arrays)
+    blender/worker.py   the only module that imports bpy: draws records into PNG files
+    run.py     render_dataset(out_dir, config): manifest, shards, worker processes, progress, report
+
+Importing this package never imports ``bpy`` (nor joblib): Blender lives in worker processes, so a
+crash or a leak there cannot take the notebook kernel down, and the parent's ``sys.path`` stays clean.
+"""
+
+from hotdog.render.foods import FOODS, FoodKind
+from hotdog.render.run import RenderError, read_manifest, render_dataset
+from hotdog.render.spec import RenderConfig, sample_records
+
+__all__ = ["FOODS", "FoodKind", "RenderConfig", "RenderError", "read_manifest", "render_dataset", "sample_records"]

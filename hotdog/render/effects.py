@@ -1,0 +1,203 @@
+"""2D effects after the render, as plain numpy functions on ``uint8`` arrays (tested on arrays).
+
+Blender renders the food alone on a transparent film; here the record's background is drawn and
+composited under it, then the camera-like effects are applied: colour shift (white balance and
+exposure), Gaussian blur (focus) and Gaussian noise (sensor). Compositing in numpy is faster than
+asking Cycles to render a background, and it keeps the backgrounds testable.
+
+Only numpy is required (Blender's own Python has numpy but not Pillow); Pillow is used when it is
+there, for photo backgrounds and faster PNG files.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+
+# --------------------------------------------------------------------------- backgrounds
+
+
+def background(spec: dict, size: int, load_image=None) -> np.ndarray:
+    """The ``(size, size, 3)`` uint8 background a record describes (``spec = record["background"]``).
+
+    Kinds: ``solid`` (one colour), ``gradient`` (two colours along an angle), ``noise`` (two colours
+    mixed by smooth value noise), ``photo`` (a square crop of a photo; ``load_image(path)`` returns
+    an RGB uint8 array and defaults to Pillow).
+    """
+    kind = spec["kind"]
+    if kind == "solid":
+        return np.broadcast_to(_rgb(spec["colors"][0]), (size, size, 3)).copy()
+    if kind == "gradient":
+        a = np.radians(spec["angle_deg"])
+        y, x = np.mgrid[0:size, 0:size] / max(size - 1, 1) - 0.5
+        t = np.clip(0.5 + (x * np.cos(a) + y * np.sin(a)) / (2 * np.sqrt(0.5)), 0, 1)
+        return _blend(spec["colors"], t)
+    if kind == "noise":
+        rng = np.random.default_rng(spec["seed"])
+        t = np.zeros((size, size))
+        for octave in range(spec["octaves"]):
+            t += value_noise(rng, size, spec["cells"] * 2**octave) / 2**octave
+        t = (t - t.min()) / max(t.max() - t.min(), 1e-9)
+        return _blend(spec["colors"], t)
+    if kind == "photo":
+        photo = (load_image or load_rgb)(spec["path"])
+        return crop_square(photo, size, **spec["crop"], flip=spec.get("flip", False))
+    raise ValueError(f"unknown background kind {kind!r}")
+
+
+def value_noise(rng: np.random.Generator, size: int, cells: int) -> np.ndarray:
+    """Smooth noise in [0, 1]: random values on a ``(cells+1)^2`` grid, bicubic-smoothstep interpolated."""
+    grid = rng.random((cells + 1, cells + 1))
+    u = np.linspace(0, cells, size, endpoint=False)
+    i = np.minimum(u.astype(int), cells - 1)
+    f = u - i
+    f = f * f * (3 - 2 * f)
+    rows = grid[i] * (1 - f)[:, None] + grid[i + 1] * f[:, None]  # (size, cells+1)
+    return rows[:, i] * (1 - f)[None, :] + rows[:, i + 1] * f[None, :]
+
+
+def crop_square(image: np.ndarray, size: int, x: float, y: float, scale: float, flip: bool = False) -> np.ndarray:
+    """A square crop of side ``scale * min(h, w)`` at relative position ``(x, y)`` in [0, 1], resized."""
+    h, w = image.shape[:2]
+    side = max(1, int(round(scale * min(h, w))))
+    top, left = int(round(y * (h - side))), int(round(x * (w - side)))
+    crop = image[top:top + side, left:left + side]
+    if flip:
+        crop = crop[:, ::-1]
+    return resize(crop, size)
+
+
+def resize(image: np.ndarray, size: int) -> np.ndarray:
+    """Resize a uint8 image to ``size x size`` (Pillow's bilinear with antialiasing, else nearest)."""
+    if image.shape[:2] == (size, size):
+        return np.ascontiguousarray(image)
+    try:
+        from PIL import Image
+    except ImportError:
+        h, w = image.shape[:2]
+        return np.ascontiguousarray(image[(np.arange(size) * h // size)][:, (np.arange(size) * w // size)])
+    return np.asarray(Image.fromarray(np.ascontiguousarray(image)).resize((size, size), Image.BILINEAR))
+
+
+# --------------------------------------------------------------------------- composite & effects
+
+
+def composite(rgba: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """The render (straight alpha, uint8 ``(H, W, 4)``) over an RGB background: ``fg*a + bg*(1-a)``."""
+    alpha = rgba[..., 3:4].astype(np.float32) / 255.0
+    out = rgba[..., :3].astype(np.float32) * alpha + bg.astype(np.float32) * (1 - alpha)
+    return _to_uint8(out)
+
+
+def color_shift(image: np.ndarray, gains) -> np.ndarray:
+    """Multiply each channel by its gain (white balance and exposure), clipped to 0..255."""
+    return _to_uint8(image.astype(np.float32) * np.asarray(gains, dtype=np.float32))
+
+
+def gaussian_noise(image: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Add zero-mean Gaussian noise of standard deviation ``sigma`` (0-255 units); ``sigma=0`` is a no-op."""
+    if sigma <= 0:
+        return image.copy()
+    return _to_uint8(image.astype(np.float32) + rng.normal(0, sigma, image.shape).astype(np.float32))
+
+
+def gaussian_blur(image: np.ndarray, radius: float) -> np.ndarray:
+    """Gaussian blur with standard deviation ``radius`` pixels (separable, edges reflected); 0 is a no-op."""
+    if radius <= 0:
+        return image.copy()
+    half = max(1, int(np.ceil(3 * radius)))
+    x = np.arange(-half, half + 1)
+    kernel = np.exp(-0.5 * (x / radius) ** 2)
+    kernel /= kernel.sum()
+    out = image.astype(np.float32)
+    for axis in (0, 1):
+        pad = [(0, 0)] * out.ndim
+        pad[axis] = (half, half)
+        padded = np.pad(out, pad, mode="reflect")
+        out = sum(w * np.take(padded, np.arange(i, i + out.shape[axis]), axis=axis) for i, w in enumerate(kernel))
+    return _to_uint8(out)
+
+
+def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray:
+    """The final RGB image of a record: background, composite, colour shift, blur, then noise.
+
+    The noise is drawn from a generator seeded by the record's seed, so the image is reproducible.
+    """
+    size = rgba.shape[0]
+    effects = record["effects"]
+    image = composite(rgba, background(record["background"], size, load_image))
+    image = color_shift(image, effects["color_shift"])
+    image = gaussian_blur(image, effects["blur_radius"])
+    rng = np.random.default_rng([record["seed"], 1])
+    return gaussian_noise(image, effects["noise_sigma"], rng)
+
+
+def _rgb(color) -> np.ndarray:
+    return np.asarray(np.round(np.asarray(color, dtype=float)[:3] * 255), dtype=np.uint8)
+
+
+def _blend(colors, t: np.ndarray) -> np.ndarray:
+    a, b = (np.asarray(c, dtype=np.float32)[:3] * 255 for c in colors[:2])
+    return _to_uint8(a * (1 - t[..., None]) + b * t[..., None])
+
+
+def _to_uint8(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(x), 0, 255).astype(np.uint8)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def load_rgb(path: str | Path) -> np.ndarray:
+    """An image file as an RGB uint8 array (needs Pillow)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def load_rgba(path: str | Path) -> np.ndarray:
+    """An image file as an RGBA uint8 array (needs Pillow)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+def save_png(path: str | Path, image: np.ndarray) -> None:
+    """Write an RGB or RGBA uint8 array as PNG (Pillow if available, else a small zlib encoder)."""
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    try:
+        from PIL import Image
+    except ImportError:
+        Path(path).write_bytes(encode_png(image))
+        return
+    Image.fromarray(image).save(path, format="PNG")
+
+
+def save_png_atomic(path: str | Path, image: np.ndarray) -> None:
+    """Write ``path`` so that it either does not exist or is complete: write ``path + '.tmp'``, then rename.
+
+    The temporary name does not end in ``.png``, so an image folder loader never picks up half a file.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    save_png(tmp, image)
+    os.replace(tmp, path)
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """PNG bytes of an ``(H, W, 3|4)`` uint8 array, with nothing but zlib."""
+    h, w, c = image.shape
+    raw = np.concatenate([np.zeros((h, 1), np.uint8), image.reshape(h, w * c)], axis=1).tobytes()
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, {3: 2, 4: 6}[c], 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")

@@ -1,0 +1,226 @@
+"""Render a synthetic data set: manifest first, then shards of missing images in worker processes.
+
+:func:`render_dataset` is the one call a notebook makes::
+
+    from hotdog.render import RenderConfig, render_dataset
+    report = render_dataset("data/synthetic", RenderConfig(n_images=600), n_jobs=2)
+
+It samples the records (:mod:`hotdog.render.spec`), writes ``manifest.jsonl`` (one record per line)
+before anything is drawn, splits the records whose PNG is missing into shards and renders them in
+parallel, showing progress per shard. Blender never runs in the calling process:
+
+* by default each shard goes to a worker process of joblib's loky pool that imports ``bpy``
+  (``joblib.Parallel`` would run ``n_jobs=1`` in the calling process, importing bpy into the
+  notebook kernel; the pool it uses underneath does not, and gives one future per shard, so a
+  crash is reported with the shard it hit);
+* with ``blender=`` (or ``$HOTDOG_BLENDER``) naming another Python that has ``bpy`` or a Blender
+  executable, each shard runs ``worker.py`` there as a subprocess (Colab: Python 3.12, no bpy wheel).
+
+Every image is written atomically and existing images are skipped, so after a crash, running the same
+command again finishes the missing images.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from hotdog.render.blender.worker import BPY_HELP, RenderError
+from hotdog.render.spec import LABELS, RenderConfig, sample_records
+
+MANIFEST = "manifest.jsonl"
+RESUME_HINT = "Images already written are kept: run the same command again to finish the missing images."
+WORKER_SCRIPT = Path(__file__).resolve().parent / "blender" / "worker.py"
+
+__all__ = ["RenderError", "read_manifest", "render_dataset", "write_manifest"]
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def read_manifest(out_dir: str | os.PathLike) -> list[dict]:
+    """The records in ``out_dir/manifest.jsonl`` (``[]`` if there is none)."""
+    path = Path(out_dir) / MANIFEST
+    if not path.exists():
+        return []
+    with path.open() as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def write_manifest(out_dir: str | os.PathLike, records: list[dict]) -> Path:
+    """Write the manifest atomically. An existing manifest must hold the same records, or the first
+    records of these (a bigger run of the same config extends it); anything else is an error, so
+    images of two different configs never end up mixed in one folder."""
+    out_dir = Path(out_dir)
+    path = out_dir / MANIFEST
+    existing = read_manifest(out_dir)
+    if existing == records:
+        return path
+    if existing and existing != records[:len(existing)]:
+        same_prefix = records == existing[:len(records)]
+        why = (f"holds {len(existing)} records, more than the {len(records)} asked for" if same_prefix
+               else f"holds {len(existing)} records that differ from the ones this config samples")
+        raise RenderError(
+            f"{path} {why}. Its images belong to another RenderConfig (seed, sizes or distributions). "
+            f"Render into another folder, or delete {out_dir} to start again.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(MANIFEST + ".tmp")
+    with tmp.open("w") as f:
+        for record in records:
+            f.write(json.dumps(record, separators=(",", ":")) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+# --------------------------------------------------------------------------- tasks (run in workers)
+
+
+def _render_shard_in_process(records: list[dict], out_dir: str, image_size: int, samples: int,
+                             threads: int) -> list[dict]:
+    """Runs in a loky worker process: import the worker (and so bpy) there, render the shard."""
+    from hotdog.render.blender import worker
+
+    return worker.render_shard(records, out_dir, image_size, samples, threads)
+
+
+def is_blender_executable(program: str | os.PathLike) -> bool:
+    """``blender``, ``Blender``, ``blender.exe``, ``blender-5.0``: run as ``blender -b --python``."""
+    return Path(program).name.lower().startswith("blender")
+
+
+def worker_command(program: str, shard_file: str, out_dir: str, report_file: str) -> list[str]:
+    """The command line that runs ``worker.py`` on one shard file in ``program``."""
+    args = [str(shard_file), str(out_dir), "--report", str(report_file)]
+    if is_blender_executable(program):
+        return [program, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(WORKER_SCRIPT), "--", *args]
+    return [program, str(WORKER_SCRIPT), *args]
+
+
+def _render_shard_subprocess(records: list[dict], out_dir: str, image_size: int, samples: int, threads: int,
+                             program: str) -> list[dict]:
+    """Render one shard with ``worker.py`` in another interpreter or a Blender executable."""
+    with tempfile.TemporaryDirectory(prefix="hotdog-shard-") as tmp:
+        shard_file, report_file = Path(tmp) / "shard.json", Path(tmp) / "report.json"
+        shard_file.write_text(json.dumps({"records": records, "image_size": image_size, "samples": samples,
+                                          "threads": threads}))
+        command = worker_command(program, str(shard_file), out_dir, str(report_file))
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0 or not report_file.exists():
+            tail = "\n".join((done.stderr or done.stdout or "").strip().splitlines()[-15:])
+            raise RenderError(f"`{' '.join(command[:2])} ...` exited with code {done.returncode}:\n{tail}")
+        return json.loads(report_file.read_text())
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def check_bpy_importable() -> None:
+    """Fail early, in the parent and without importing it, when this Python has no ``bpy``."""
+    if "bpy" not in sys.modules and importlib.util.find_spec("bpy") is None:
+        raise ImportError(BPY_HELP.format(version=sys.version.split()[0]))
+
+
+def split_shards(records: list[dict], n_jobs: int, shard_size: int | None = None) -> list[list[dict]]:
+    """Consecutive shards: about four per worker (so progress moves and workers finish together),
+    at most 50 records each (a crash loses little), at least 1."""
+    if shard_size is None:
+        shard_size = min(50, max(1, math.ceil(len(records) / (4 * n_jobs))))
+    return [records[i:i + shard_size] for i in range(0, len(records), shard_size)]
+
+
+def _describe(shard: list[dict], out_dir: Path) -> str:
+    missing = [r["file"] for r in shard if not (out_dir / r["file"]).exists()]
+    first = f"; first missing image {missing[0]}" if missing else ""
+    return f"records {shard[0]['index']}-{shard[-1]['index']} ({len(missing)} of {len(shard)} missing{first})"
+
+
+def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = None, *, n_jobs: int = 2,
+                   blender: str | None = None, progress: bool = True, shard_size: int | None = None,
+                   threads: int | None = None) -> dict:
+    """Render ``config.n_images`` images into ``out_dir/{hotdog,not_hotdog}/NNNNN.png``.
+
+    ``n_jobs`` worker processes render shards in parallel (each Cycles uses ``threads`` threads,
+    default: the cores divided among the workers). ``blender`` (default ``$HOTDOG_BLENDER``) is
+    another Python with ``bpy`` or a Blender executable to run the workers in. Images that already
+    exist are skipped. Returns a report: ``n_records``, ``n_rendered``, ``n_skipped``, ``seconds``,
+    ``images_per_minute`` (of this call's wall time), ``n_jobs`` and where things are.
+    """
+    start = time.perf_counter()
+    config = config or RenderConfig()
+    out_dir = Path(out_dir)
+    if n_jobs < 1:  # joblib's convention: -1 is all cores
+        n_jobs = max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+    blender = blender or os.environ.get("HOTDOG_BLENDER") or None
+    records = sample_records(config)
+    manifest = write_manifest(out_dir, records)
+    for label in LABELS:
+        (out_dir / label).mkdir(parents=True, exist_ok=True)
+    missing = [r for r in records if not (out_dir / r["file"]).exists()]
+    threads = threads or max(1, (os.cpu_count() or 1) // n_jobs)
+    worker_seconds = []
+    if missing:
+        if blender is None:
+            check_bpy_importable()
+        shards = split_shards(missing, n_jobs, shard_size)
+        worker_seconds = _run_shards(shards, out_dir, config, n_jobs, blender, progress, threads)
+    n_rendered = sum((out_dir / r["file"]).exists() for r in missing)
+    seconds = time.perf_counter() - start
+    return {
+        "out_dir": str(out_dir), "manifest": str(manifest),
+        "n_records": len(records), "n_rendered": n_rendered, "n_skipped": len(records) - len(missing),
+        "seconds": round(seconds, 2),
+        "images_per_minute": round(60 * n_rendered / seconds, 1) if n_rendered else 0.0,
+        "seconds_per_image_per_worker": round(sum(worker_seconds) / len(worker_seconds), 4) if worker_seconds else None,
+        "n_jobs": n_jobs, "threads_per_worker": threads,
+        "renderer": f"subprocess: {blender}" if blender else "bpy in loky worker processes",
+    }
+
+
+def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n_jobs: int, blender: str | None,
+                progress: bool, threads: int) -> list[float]:
+    """Submit every shard, update the progress bar as shards finish, and turn failures into one
+    :class:`RenderError` that names the shards and the missing images."""
+    from tqdm.auto import tqdm
+
+    args = (str(out_dir), config.image_size, config.samples, threads)
+    if blender:
+        executor = ThreadPoolExecutor(max_workers=n_jobs)  # each thread waits on one subprocess
+        submit = lambda shard: executor.submit(_render_shard_subprocess, shard, *args, blender)  # noqa: E731
+    else:
+        from joblib.externals.loky import get_reusable_executor
+
+        executor = get_reusable_executor(max_workers=n_jobs, timeout=120)
+        submit = lambda shard: executor.submit(_render_shard_in_process, shard, *args)  # noqa: E731
+    futures = {submit(shard): i for i, shard in enumerate(shards)}
+    failures, seconds = [], []
+    with tqdm(total=sum(map(len, shards)), unit="img", desc="rendering", disable=not progress) as bar:
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                results = future.result()
+            except Exception as error:  # noqa: BLE001  (reported below, with the shard)
+                failures.append((i, error))
+                continue
+            seconds += [r["seconds"] for r in results if r["status"] == "rendered"]
+            bar.update(len(shards[i]))
+    if blender:
+        executor.shutdown()
+    if failures:
+        failures.sort(key=lambda f: f[0])
+        i, error = failures[0]
+        kind = ("a worker process died (killed, out of memory or crashed in Blender)"
+                if type(error).__name__ in ("TerminatedWorkerError", "BrokenProcessPool") else "it failed")
+        lines = [f"{len(failures)} of {len(shards)} shards did not finish. Shard {i}, {_describe(shards[i], out_dir)}: "
+                 f"{kind}: {type(error).__name__}: {error}"]
+        lines += [f"  also shard {j}, {_describe(shards[j], out_dir)}" for j, _ in failures[1:6]]
+        lines.append(RESUME_HINT)
+        raise RenderError("\n".join(lines)) from error
+    return seconds
