@@ -1,0 +1,150 @@
+"""The Blender side: meshes and framing inside Blender, rendering, resuming, the subprocess worker.
+
+``bpy`` is only ever imported in child processes (a ``python -c`` for the mesh checks, loky workers
+or a subprocess for the renders), never in the pytest process, as in a notebook kernel.
+Skipped where ``bpy`` cannot be imported (it exists for Python 3.11 and 3.13 only).
+"""
+
+import importlib.util
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hotdog.render import run
+from hotdog.render.foods import FOODS
+from hotdog.render.run import RenderError, read_manifest, render_dataset
+from hotdog.render.spec import RenderConfig, sample_records
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("bpy") is None,
+                                reason="bpy is not importable in this Python (wheels: 3.11 and 3.13)")
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = RenderConfig(n_images=6, seed=11, image_size=64, samples=4)
+
+MESH_CHECK = r"""
+import json
+import numpy as np
+from hotdog.render.blender import worker
+from hotdog.render.foods import FOODS
+from hotdog.render.spec import RenderConfig, sample_record
+
+bpy = worker.import_bpy()
+from bpy_extras.object_utils import world_to_camera_view
+from mathutils import Vector
+
+drawer = worker.Drawer(64, 1, 1)
+out = {}
+for kind in FOODS:
+    rows = []
+    for index in range(4):
+        record = sample_record(RenderConfig(seed=5), index)
+        record["food"] = {"kind": kind, "params": FOODS[kind].sample(np.random.default_rng(index))}
+        drawer.clear()
+        obj, verts = drawer.build(record)
+        drawer.place_camera(record, verts)
+        bpy.context.view_layer.update()
+        mesh = obj.data
+        co = np.empty(len(mesh.vertices) * 3)
+        mesh.vertices.foreach_get("co", co)
+        mw = np.array(obj.matrix_world)
+        world = co.reshape(-1, 3) @ mw[:3, :3].T + mw[:3, 3]
+        ndc = np.array([tuple(world_to_camera_view(drawer.scene, drawer.camera, Vector(p))) for p in world])
+        rows.append({"verts": len(mesh.vertices), "faces": len(mesh.polygons), "fixed": bool(mesh.validate()),
+                     "materials": len(mesh.materials), "low": ndc.min(0).tolist(), "high": ndc.max(0).tolist()})
+    out[kind] = rows
+drawer.clear()
+print("RESULT " + json.dumps({"food": out, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),
+                              "materials": len(bpy.data.materials)}))
+"""
+
+
+@pytest.fixture(scope="module")
+def mesh_check():
+    done = subprocess.run([sys.executable, "-c", MESH_CHECK], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(l for l in done.stdout.splitlines() if l.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+@pytest.mark.parametrize("kind", list(FOODS))
+def test_each_food_builds_a_valid_mesh_inside_the_frame(kind, mesh_check):
+    for row in mesh_check["food"][kind]:
+        assert row["verts"] > 100 and row["faces"] > 100 and row["materials"] >= 1
+        assert not row["fixed"], "Mesh.validate() had to repair the mesh"
+        (x0, y0, z0), (x1, y1, _) = row["low"], row["high"]
+        assert 0 <= x0 and x1 <= 1 and 0 <= y0 and y1 <= 1, row  # projected bounding box inside the frame
+        assert z0 > 0  # in front of the camera
+        assert max(x1 - x0, y1 - y0) > 0.6  # and filling a good part of it
+
+
+def test_clearing_leaves_only_the_camera(mesh_check):
+    assert (mesh_check["objects"], mesh_check["meshes"], mesh_check["materials"]) == (1, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("synthetic")
+    report = render_dataset(out, CONFIG, n_jobs=2, progress=False)
+    return out, report
+
+
+def _pngs(out: Path) -> list[Path]:
+    return sorted(out.glob("*/*.png"))
+
+
+def test_render_writes_rgb_pngs_per_class_and_a_manifest(rendered):
+    out, report = rendered
+    assert report["n_records"] == 6 and report["n_rendered"] == 6 and report["n_skipped"] == 0
+    assert report["images_per_minute"] > 0 and report["n_jobs"] == 2
+    files = _pngs(out)
+    assert Counter(p.parent.name for p in files) == {"hotdog": 3, "not_hotdog": 3}
+    for path in files:
+        with Image.open(path) as image:
+            assert image.mode == "RGB" and image.size == (64, 64)
+            pixels = np.asarray(image)
+        assert pixels.std() > 5  # not blank
+    assert read_manifest(out) == sample_records(CONFIG)
+    assert {r["file"] for r in read_manifest(out)} == {f"{p.parent.name}/{p.name}" for p in files}
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_rerun_renders_nothing_and_deleting_one_renders_exactly_that(rendered):
+    out, _ = rendered
+    before = {p: p.stat().st_mtime_ns for p in _pngs(out)}
+    again = render_dataset(out, CONFIG, n_jobs=2, progress=False)
+    assert again["n_rendered"] == 0 and again["n_skipped"] == 6
+    assert {p: p.stat().st_mtime_ns for p in _pngs(out)} == before
+    victim = out / "not_hotdog" / "00003.png"
+    victim.unlink()
+    third = render_dataset(out, CONFIG, n_jobs=2, progress=False)
+    assert third["n_rendered"] == 1 and third["n_skipped"] == 5
+    assert victim.exists()
+    assert {p: p.stat().st_mtime_ns for p in _pngs(out) if p != victim} == {p: t for p, t in before.items() if p != victim}
+
+
+def test_subprocess_worker_renders_the_same_images(rendered, tmp_path):
+    out, _ = rendered
+    config = RenderConfig(n_images=2, seed=CONFIG.seed, image_size=64, samples=4)
+    report = render_dataset(tmp_path, config, n_jobs=1, blender=sys.executable, progress=False)
+    assert report["n_rendered"] == 2 and report["renderer"].startswith("subprocess")
+    for name in ("hotdog/00000.png", "not_hotdog/00001.png"):
+        a = np.asarray(Image.open(tmp_path / name), dtype=float)
+        b = np.asarray(Image.open(out / name), dtype=float)
+        assert np.abs(a - b).mean() < 3  # the same record draws (nearly) the same image
+
+
+def test_a_failing_record_is_named_and_the_rest_kept(tmp_path, monkeypatch):
+    records = sample_records(RenderConfig(n_images=4, image_size=32, samples=1))
+    records[1]["food"]["kind"] = "taco"  # no such builder: the worker fails on this record
+    monkeypatch.setattr(run, "sample_records", lambda config: records)
+    with pytest.raises(RenderError) as error:
+        render_dataset(tmp_path, RenderConfig(n_images=4), n_jobs=1, shard_size=1, progress=False)
+    message = str(error.value)
+    assert "not_hotdog/00001.png" in message and "run the same command again" in message
+    assert sorted(p.name for p in _pngs(tmp_path)) == ["00000.png", "00002.png", "00003.png"]

@@ -1,0 +1,287 @@
+"""The renderer's pure-Python side, no Blender: records, foods, geometry, 2D effects, manifest."""
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from hotdog.render import effects, shapes
+from hotdog.render.foods import FOODS, NOT_HOTDOG, build_food, kinds_with_label
+from hotdog.render.run import (
+    RenderError, check_bpy_importable, is_blender_executable, read_manifest, split_shards, worker_command,
+    write_manifest,
+)
+from hotdog.render.spec import RenderConfig, random_quaternion, sample_records
+
+CONFIG = RenderConfig(n_images=40, seed=7)
+
+
+@pytest.fixture(scope="module")
+def records():
+    return sample_records(CONFIG)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def test_same_seed_same_records_different_seed_different(records):
+    assert sample_records(CONFIG) == records
+    other = sample_records(RenderConfig(n_images=40, seed=8))
+    assert other != records
+    assert [r["seed"] for r in other] != [r["seed"] for r in records]
+
+
+def test_sampling_leaves_global_random_state_alone():
+    import random
+
+    random.seed(1)
+    np.random.seed(1)
+    before = (random.random(), np.random.random())
+    random.seed(1)
+    np.random.seed(1)
+    sample_records(RenderConfig(n_images=6))
+    assert (random.random(), np.random.random()) == before
+
+
+def test_records_do_not_depend_on_run_size(records):
+    assert sample_records(RenderConfig(n_images=10, seed=7)) == records[:10]
+
+
+def test_classes_balanced_and_files_match_labels(records):
+    assert Counter(r["label"] for r in records) == {"hotdog": 20, "not_hotdog": 20}
+    for r in records:
+        assert r["file"] == f"{r['label']}/{r['index']:05d}.png"
+        assert FOODS[r["food"]["kind"]].label == r["label"]
+    assert len({r["file"] for r in records}) == len(records)
+    odd = sample_records(RenderConfig(n_images=7))
+    assert Counter(r["label"] for r in odd) == {"hotdog": 4, "not_hotdog": 3}
+
+
+def test_every_not_hotdog_kind_appears_and_can_be_restricted(records):
+    assert {r["food"]["kind"] for r in records if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG))
+    only = sample_records(RenderConfig(n_images=10, not_hotdog_kinds=("donut",)))
+    assert {r["food"]["kind"] for r in only} == {"hotdog", "donut"}
+    with pytest.raises(ValueError, match="not-hotdog"):
+        sample_records(RenderConfig(n_images=2, not_hotdog_kinds=("hotdog",)))
+
+
+def test_rotations_cameras_lights_are_valid(records):
+    for r in records:
+        assert np.linalg.norm(r["rotation"]) == pytest.approx(1, abs=1e-5)
+        cam = r["camera"]
+        assert np.linalg.norm(cam["direction"]) == pytest.approx(1, abs=1e-5)
+        assert cam["direction"][2] > 0  # upper hemisphere
+        assert cam["distance_factor"] >= 1
+        assert cam["fov_deg"] == pytest.approx(np.degrees(2 * np.arctan(cam["sensor_mm"] / (2 * cam["focal_mm"]))), abs=1e-4)
+        assert 1 <= len(r["lights"]) <= 3
+        for light in r["lights"]:
+            assert light["kind"] in ("sun", "point", "area")
+            assert np.linalg.norm(light["direction"]) == pytest.approx(1, abs=1e-5)
+            assert light["strength"] > 0
+        assert r["background"]["kind"] in ("gradient", "noise", "solid")
+        assert len(r["effects"]["color_shift"]) == 3
+        assert r["effects"]["noise_sigma"] >= 0 and r["effects"]["blur_radius"] >= 0
+
+
+def test_shoemake_quaternions_are_uniform():
+    rng = np.random.default_rng(0)
+    q = np.array([random_quaternion(rng) for _ in range(4000)])
+    assert np.allclose(np.linalg.norm(q, axis=1), 1)
+    # a uniform rotation has E[w^2] = 1/4 for every component
+    assert np.allclose((q**2).mean(axis=0), 0.25, atol=0.02)
+
+
+def test_records_survive_a_json_round_trip(records):
+    assert json.loads(json.dumps(records)) == records
+
+
+def test_photo_backgrounds_come_from_the_folder(tmp_path):
+    for i in range(3):
+        Image.fromarray(np.full((40, 60, 3), 50 * i, np.uint8)).save(tmp_path / f"p{i}.jpg")
+    recs = sample_records(RenderConfig(n_images=20, backgrounds_dir=str(tmp_path), photo_background_p=1.0))
+    assert all(r["background"]["kind"] == "photo" for r in recs)
+    assert {Path(r["background"]["path"]).name for r in recs} <= {"p0.jpg", "p1.jpg", "p2.jpg"}
+    bg = effects.background(recs[0]["background"], 32)
+    assert bg.shape == (32, 32, 3) and bg.dtype == np.uint8
+
+
+# --------------------------------------------------------------------------- foods and geometry
+
+
+@pytest.mark.parametrize("kind", list(FOODS))
+def test_each_food_samples_valid_params_and_builds_a_mesh(kind):
+    for seed in range(5):
+        params = FOODS[kind].sample(np.random.default_rng(seed))
+        assert json.loads(json.dumps(params)) == params
+        assert FOODS[kind].sample(np.random.default_rng(seed)) == params
+        food = build_food(kind, params)
+        arrays = food.arrays()
+        verts = arrays["verts"]
+        assert len(verts) > 100 and np.isfinite(verts).all()
+        assert arrays["loop_vertices"].max() < len(verts) and arrays["loop_vertices"].min() >= 0
+        assert arrays["loop_totals"].sum() == len(arrays["loop_vertices"])
+        assert set(arrays["loop_totals"]) <= {3, 4}
+        assert ((arrays["colors"] >= 0) & (arrays["colors"] <= 1)).all()
+        assert arrays["material_index"].max() < len(arrays["material_names"])
+        extent = verts.max(axis=0) - verts.min(axis=0)
+        assert 0.02 < extent.max() < 0.4, extent  # metres: food-sized
+        assert np.allclose((verts.max(axis=0) + verts.min(axis=0)) / 2, 0, atol=1e-9)  # centred
+
+
+@pytest.mark.parametrize("kind", list(FOODS))
+def test_camera_framing_keeps_every_vertex_in_frame(kind, records):
+    rng = np.random.default_rng(3)
+    for r in records[:12]:
+        food = build_food(kind, FOODS[kind].sample(rng))
+        verts = food.verts @ shapes.quaternion_matrix(r["rotation"]).T
+        cam = r["camera"]
+        fov = np.radians(cam["fov_deg"])
+        fill = 1 / cam["distance_factor"]
+        distance, sx, sy = shapes.frame_camera(verts, cam["direction"], fov, fill)
+        uv = shapes.project(verts, cam["direction"], distance, fov) - 2 * np.array([sx, sy])
+        assert np.abs(uv).max() <= fill + 1e-6  # inside the frame
+        assert np.abs(uv).max() >= fill - 1e-3  # and as large as asked
+        assert np.allclose(uv.max(axis=0) + uv.min(axis=0), 0, atol=1e-6)  # centred
+
+
+def test_sweep_and_lathe_make_closed_solids():
+    for verts, quads, tris in (
+        shapes.sweep(np.stack([np.linspace(0, 1, 5), np.zeros(5), np.zeros(5)], 1), shapes.circle(8), caps="flat"),
+        shapes.sweep(np.stack([np.linspace(0, 1, 5), np.zeros(5), np.zeros(5)], 1), shapes.circle(8),
+                     shapes.capsule_profile(5), caps="pole"),
+        shapes.lathe(shapes.rounded_cylinder_profile(1.0, 0.5, 0.1), 12),
+    ):
+        edges = Counter()
+        for face in list(quads) + list(tris):
+            for a, b in zip(face, np.roll(face, -1)):
+                edges[tuple(sorted((int(a), int(b))))] += 1
+        assert set(edges.values()) == {2}  # every edge shared by exactly two faces: watertight
+
+
+# --------------------------------------------------------------------------- effects
+
+
+def _rgba(alpha: int, color=(200, 100, 50), size=8) -> np.ndarray:
+    out = np.zeros((size, size, 4), np.uint8)
+    out[..., :3] = color
+    out[..., 3] = alpha
+    return out
+
+
+def test_composite_respects_alpha():
+    bg = np.full((8, 8, 3), 10, np.uint8)
+    assert (effects.composite(_rgba(255), bg) == [200, 100, 50]).all()
+    assert (effects.composite(_rgba(0), bg) == 10).all()
+    half = effects.composite(_rgba(128), bg)
+    assert np.allclose(half, np.array([200, 100, 50]) * 128 / 255 + 10 * 127 / 255, atol=1)
+    assert half.dtype == np.uint8 and half.shape == (8, 8, 3)
+
+
+def test_noise_changes_the_image_only_when_sigma_is_positive():
+    image = np.full((16, 16, 3), 128, np.uint8)
+    assert (effects.gaussian_noise(image, 0.0, np.random.default_rng(0)) == image).all()
+    noisy = effects.gaussian_noise(image, 5.0, np.random.default_rng(0))
+    assert noisy.dtype == np.uint8 and noisy.shape == image.shape
+    assert (noisy != image).mean() > 0.5
+    assert abs(noisy.astype(float).std() - 5) < 1
+    assert (effects.gaussian_noise(image, 5.0, np.random.default_rng(0)) == noisy).all()  # seeded
+
+
+def test_blur_smooths_and_keeps_shape():
+    image = np.zeros((16, 16, 3), np.uint8)
+    image[::2] = 255  # stripes
+    assert (effects.gaussian_blur(image, 0) == image).all()
+    blurred = effects.gaussian_blur(image, 1.5)
+    assert blurred.shape == image.shape and blurred.dtype == np.uint8
+    assert blurred.std() < image.std() / 4
+    assert abs(blurred.mean() - image.mean()) < 3
+
+
+def test_color_shift_scales_channels():
+    image = np.full((4, 4, 3), 100, np.uint8)
+    assert (effects.color_shift(image, [1.1, 1.0, 0.5]) == [110, 100, 50]).all()
+    assert (effects.color_shift(image, [3, 3, 3]) == 255).all()
+
+
+@pytest.mark.parametrize("kind", ["gradient", "noise", "solid"])
+def test_backgrounds_and_apply_effects(kind, records):
+    record = next(r for r in sample_records(RenderConfig(n_images=60, background_kinds=(kind,))))
+    bg = effects.background(record["background"], 24)
+    assert bg.shape == (24, 24, 3) and bg.dtype == np.uint8
+    if kind != "solid":
+        assert bg.std() > 0
+    out = effects.apply_effects(_rgba(255, size=24), record)
+    assert out.shape == (24, 24, 3) and out.dtype == np.uint8
+    assert (effects.apply_effects(_rgba(255, size=24), record) == out).all()  # reproducible
+
+
+def test_png_writers(tmp_path):
+    image = np.random.default_rng(0).integers(0, 255, (9, 7, 3), dtype=np.uint8)
+    (tmp_path / "raw.png").write_bytes(effects.encode_png(image))
+    assert (np.asarray(Image.open(tmp_path / "raw.png")) == image).all()
+    effects.save_png_atomic(tmp_path / "a.png", image)
+    assert (effects.load_rgb(tmp_path / "a.png") == image).all()
+    assert [p.name for p in tmp_path.iterdir()] and not list(tmp_path.glob("*.tmp"))
+
+
+# --------------------------------------------------------------------------- manifest and run plumbing
+
+
+def test_manifest_round_trip_extension_and_mismatch(tmp_path, records):
+    write_manifest(tmp_path, records[:10])
+    assert read_manifest(tmp_path) == records[:10]
+    write_manifest(tmp_path, records)  # a bigger run of the same config extends it
+    assert read_manifest(tmp_path) == records
+    with pytest.raises(RenderError, match="another folder"):
+        write_manifest(tmp_path, sample_records(RenderConfig(n_images=40, seed=8)))
+    with pytest.raises(RenderError, match="more than"):
+        write_manifest(tmp_path, records[:5])
+
+
+def test_shards_cover_every_record_once(records):
+    shards = split_shards(records, n_jobs=2)
+    assert [r for s in shards for r in s] == records and len(shards) >= 4
+    assert all(len(s) == 1 for s in split_shards(records[:3], n_jobs=2))
+
+
+def test_worker_commands():
+    assert is_blender_executable("/opt/blender-5.0/blender") and is_blender_executable("C:/B/Blender.exe")
+    assert not is_blender_executable("/usr/bin/python3.11")
+    command = worker_command("/opt/blender", "s.json", "out", "r.json")
+    assert command[:2] == ["/opt/blender", "-b"] and command[command.index("--") + 1:] == ["s.json", "out", "--report", "r.json"]
+    assert worker_command("python3.11", "s.json", "out", "r.json")[2:] == ["s.json", "out", "--report", "r.json"]
+
+
+def test_missing_bpy_error_says_what_to_do(monkeypatch):
+    import importlib.util
+
+    monkeypatch.delitem(sys.modules, "bpy", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(ImportError, match=r"3\.11.*3\.13.*HOTDOG_BLENDER"):
+        check_bpy_importable()
+
+
+def test_importing_the_package_does_not_import_blender_or_joblib():
+    code = "import sys, hotdog.render; print(sorted(m for m in ('bpy', 'joblib', 'torch') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_crashed_subprocess_worker_names_the_shard_and_says_how_to_resume(tmp_path):
+    fake = tmp_path / "fake-python"
+    fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n")
+    fake.chmod(0o755)
+    from hotdog.render.run import render_dataset
+
+    with pytest.raises(RenderError) as error:
+        render_dataset(tmp_path / "out", RenderConfig(n_images=3), n_jobs=2, blender=str(fake), progress=False)
+    message = str(error.value)
+    assert "exited with code 139" in message and "Segmentation fault" in message
+    assert "hotdog/00000.png" in message and "run the same command again" in message
+    assert len(read_manifest(tmp_path / "out")) == 3  # the manifest is written before rendering
