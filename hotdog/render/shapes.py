@@ -327,7 +327,7 @@ def fit_camera_distance(points, direction, fov: float, fill: float = 1.0, up=(0.
     return float(np.max(points @ back + lateral / t))
 
 
-def frame_camera(points, direction, fov: float, fill: float = 1.0, iterations: int = 30) -> tuple[float, float, float]:
+def frame_camera(points, direction, fov: float, fill: float = 1.0, iterations: int = 24) -> tuple[float, float, float]:
     """Distance and lens shift that frame ``points`` tightly: the projected bounding box is centred
     (with the lens shift, in Blender's units: a fraction of the frame width) and its larger half-side
     is ``fill`` of the half-frame. Returns ``(distance, shift_x, shift_y)``.

@@ -1,0 +1,63 @@
+"""How fast does the renderer make images? 1 worker, then 2, against the article's 120 per minute.
+
+    python benchmarks/bench_render.py              # 200 images at 128x128, Cycles 8 samples
+    python benchmarks/bench_render.py --n 50 --jobs 1 2 4
+    HOTDOG_BLENDER=/path/to/blender python benchmarks/bench_render.py
+
+Each run renders the same records into a fresh temporary folder (nothing is skipped) and counts the
+whole call: worker start-up, Blender import, rendering, effects and PNG writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hotdog.render import RenderConfig, render_dataset  # noqa: E402
+
+ARTICLE_IMAGES_PER_MINUTE = 120
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="images per run")
+    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--samples", type=int, default=8)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker counts to compare")
+    parser.add_argument("--blender", default=os.environ.get("HOTDOG_BLENDER"), help="Python with bpy or Blender executable")
+    args = parser.parse_args()
+
+    config = RenderConfig(n_images=args.n, image_size=args.size, samples=args.samples)
+    print(f"{args.n} images, {args.size}x{args.size}, {args.samples} samples, {os.cpu_count()} CPU cores, "
+          f"renderer: {args.blender or 'bpy in worker processes'}")
+    rows = []
+    for n_jobs in args.jobs:
+        _fresh_pool()
+        with tempfile.TemporaryDirectory(prefix="hotdog-bench-") as out:
+            report = render_dataset(out, config, n_jobs=n_jobs, blender=args.blender, progress=False)
+        rows.append((n_jobs, report))
+        print(f"  {n_jobs} worker(s): {report['images_per_minute']:7.1f} images/minute "
+              f"({report['seconds']:.1f} s; {report['seconds_per_image_per_worker']:.3f} s per image in a worker; "
+              f"{report['threads_per_worker']} Cycles thread(s) each) = "
+              f"{report['images_per_minute'] / ARTICLE_IMAGES_PER_MINUTE:.2f}x the article's {ARTICLE_IMAGES_PER_MINUTE}/minute")
+    if len(rows) > 1:
+        base = rows[0][1]["images_per_minute"]
+        for n_jobs, report in rows[1:]:
+            if n_jobs != rows[0][0]:
+                print(f"  speed-up of {n_jobs} workers over {rows[0][0]}: {report['images_per_minute'] / base:.2f}x")
+
+
+def _fresh_pool() -> None:
+    """Start every run with new worker processes, so none of them inherits a warm Blender."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+
+
+if __name__ == "__main__":
+    main()
