@@ -58,9 +58,15 @@ for kind in FOODS:
         rows.append({"verts": len(mesh.vertices), "faces": len(mesh.polygons), "fixed": bool(mesh.validate()),
                      "materials": len(mesh.materials), "low": ndc.min(0).tolist(), "high": ndc.max(0).tolist()})
     out[kind] = rows
+# the PNG reader used where Pillow is missing (a Blender executable's Python) reads what Pillow reads
+record = sample_record(RenderConfig(seed=5), 0)
+drawer.render_rgba(record)
+path = drawer.tmp_dir + "/render.png"
+same = bool((drawer._load_with_blender(path) == worker.effects.load_rgba(path)).all())
 drawer.clear()
 print("RESULT " + json.dumps({"food": out, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),
-                              "materials": len(bpy.data.materials)}))
+                              "materials": len(bpy.data.materials), "lights": len(bpy.data.lights),
+                              "blender_png_reader_matches_pillow": same}))
 """
 
 
@@ -84,7 +90,12 @@ def test_each_food_builds_a_valid_mesh_inside_the_frame(kind, mesh_check):
 
 
 def test_clearing_leaves_only_the_camera(mesh_check):
-    assert (mesh_check["objects"], mesh_check["meshes"], mesh_check["materials"]) == (1, 0, 0)
+    counts = [mesh_check[k] for k in ("objects", "meshes", "materials", "lights")]
+    assert counts == [1, 0, 0, 0]  # memory stays flat from one record to the next
+
+
+def test_png_reader_without_pillow_matches_pillow(mesh_check):
+    assert mesh_check["blender_png_reader_matches_pillow"]
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +159,18 @@ def test_a_failing_record_is_named_and_the_rest_kept(tmp_path, monkeypatch):
     message = str(error.value)
     assert "not_hotdog/00001.png" in message and "run the same command again" in message
     assert sorted(p.name for p in _pngs(tmp_path)) == ["00000.png", "00002.png", "00003.png"]
+
+
+def test_worker_script_runs_without_pillow_like_blenders_own_python(rendered, tmp_path):
+    out, _ = rendered
+    shard = tmp_path / "shard.json"
+    shard.write_text(json.dumps({"records": sample_records(CONFIG)[:2]}))
+    code = ("import runpy, sys; sys.modules['PIL'] = None; "
+            f"sys.argv = ['worker.py', {str(shard)!r}, {str(tmp_path / 'out')!r}, '--report', {str(tmp_path / 'r.json')!r}]; "
+            f"runpy.run_path({str(run.WORKER_SCRIPT)!r}, run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert [r["status"] for r in json.loads((tmp_path / "r.json").read_text())] == ["rendered", "rendered"]
+    for name in ("hotdog/00000.png", "not_hotdog/00001.png"):
+        a = np.asarray(Image.open(tmp_path / "out" / name), dtype=float)
+        assert np.abs(a - np.asarray(Image.open(out / name), dtype=float)).mean() < 3

@@ -228,7 +228,8 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
     if failures:
         failures.sort(key=lambda f: f[0])
         i, error = failures[0]
-        kind = ("a worker process died (killed, out of memory or crashed in Blender)"
+        kind = ("a worker process died (killed, out of memory or crashed in Blender) while rendering one of the "
+                "shards in flight, and the shards not yet finished stopped with it"
                 if type(error).__name__ in ("TerminatedWorkerError", "BrokenProcessPool") else "it failed")
         lines = [f"{len(failures)} of {len(shards)} shards did not finish. Shard {i}, {_describe(shards[i], out_dir)}: "
                  f"{kind}: {type(error).__name__}: {error}"]

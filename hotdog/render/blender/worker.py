@@ -30,7 +30,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-if __name__ == "__main__":  # a script in another interpreter: make the project importable
+# Run as a file (`python worker.py`, `blender -b --python worker.py`) rather than imported as part of
+# the package: make the project importable from the file's own location.
+_AS_SCRIPT = __name__ != "hotdog.render.blender.worker"
+if _AS_SCRIPT:
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 import numpy as np  # noqa: E402  (Blender's own Python ships numpy)
@@ -441,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+if _AS_SCRIPT:
     try:
         code = main()
     except Exception as error:  # noqa: BLE001  (the parent reads stderr and the exit code)
