@@ -1,23 +1,10 @@
-"""Shared test set-up: tiny sizes, and scratch folders so tests never touch data/ or results/.
+"""Fixtures shared by the unit tests (the environment is set in the root conftest.py)."""
 
-The real photos come from the ``HOTDOG_AUTHENTIC`` setting; when it is not set, hotdog.paths
-falls back to ``../shared/data/authentic`` beside the checkout (CI and the team's machines).
-The notebooks run under nbval in kernels that inherit these variables.
-"""
-
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-
-_scratch = Path(tempfile.mkdtemp(prefix="hotdog-tests-"))
-os.environ.setdefault("HOTDOG_SIZE", "tiny")
-os.environ.setdefault("HOTDOG_SYNTHETIC", str(_scratch / "synthetic"))
-os.environ.setdefault("HOTDOG_RESULTS", str(_scratch / "results"))
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def real_photos() -> Path:
