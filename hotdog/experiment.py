@@ -120,7 +120,8 @@ def run(size: str | None = None, seed: int = 0, render: bool = True, progress: b
         "torch_threads": torch.get_num_threads(), "python": platform.python_version(), "torch": torch.__version__,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "n_synthetic": len(prepared["synthetic"]), "n_authentic_train": len(prepared["authentic_train"]),
-        "n_test": len(prepared["test"]), "test_paths": prepared["test"].paths,
+        "n_test": len(prepared["test"]),
+        "test_photos": [os.path.relpath(p, prepared["authentic_root"]) for p in prepared["test"].paths],
         "article": metrics.ARTICLE, "results": results, "histories": histories,
         "render": render_report, "timings_seconds": timings,
     }
