@@ -156,13 +156,18 @@ def _describe(shard: list[dict], out_dir: Path) -> str:
 
 def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = None, *, n_jobs: int = 2,
                    blender: str | None = None, progress: bool = True, shard_size: int | None = None,
-                   threads: int | None = None) -> dict:
+                   threads: int | None = None, dask_scheduler: str | None = None) -> dict:
     """Render ``config.n_images`` images into ``out_dir/{hotdog,not_hotdog}/NNNNN.png``.
 
     ``n_jobs`` worker processes render shards in parallel (each Cycles uses ``threads`` threads,
     default: :func:`default_threads`). ``blender`` (default ``$HOTDOG_BLENDER``) is
     another Python with ``bpy`` or a Blender executable to run the workers in. Images that already
-    exist are skipped. Returns a report: ``n_records``, ``n_rendered``, ``n_skipped``, ``seconds``,
+    exist are skipped.
+
+    ``dask_scheduler`` (default ``$HOTDOG_DASK_SCHEDULER``), the address of a Dask scheduler such as
+    ``tcp://10.0.0.5:8786``, sends the same shards to that cluster through joblib's ``dask``
+    backend instead of local processes: every Dask worker needs this project installed (with
+    ``bpy``) and ``out_dir`` on a file system that all of them share. Returns a report: ``n_records``, ``n_rendered``, ``n_skipped``, ``seconds``,
     ``images_per_minute`` (of this call's wall time), ``n_jobs`` and where things are.
     """
     start = time.perf_counter()
@@ -171,6 +176,7 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     if n_jobs < 1:  # joblib's convention: -1 is all cores
         n_jobs = max(1, (os.cpu_count() or 1) + 1 + n_jobs)
     blender = blender or os.environ.get("HOTDOG_BLENDER") or None
+    dask_scheduler = dask_scheduler or os.environ.get("HOTDOG_DASK_SCHEDULER") or None
     records = sample_records(config)
     manifest = write_manifest(out_dir, records)
     for label in LABELS:
@@ -179,10 +185,10 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     threads = threads or default_threads(n_jobs)
     worker_seconds = []
     if missing:
-        if blender is None:
+        if blender is None and dask_scheduler is None:
             check_bpy_importable()
         shards = split_shards(missing, n_jobs, shard_size)
-        worker_seconds = _run_shards(shards, out_dir, config, n_jobs, blender, progress, threads)
+        worker_seconds = _run_shards(shards, out_dir, config, n_jobs, blender, progress, threads, dask_scheduler)
     n_rendered = sum((out_dir / r["file"]).exists() for r in missing)
     seconds = time.perf_counter() - start
     return {
@@ -192,18 +198,64 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
         "images_per_minute": round(60 * n_rendered / seconds, 1) if n_rendered else 0.0,
         "seconds_per_image_per_worker": round(sum(worker_seconds) / len(worker_seconds), 4) if worker_seconds else None,
         "n_jobs": n_jobs, "threads_per_worker": threads,
-        "renderer": f"subprocess: {blender}" if blender else "bpy in loky worker processes",
+        "renderer": (f"dask cluster at {dask_scheduler} (joblib dask backend)" if dask_scheduler else
+                     f"subprocess: {blender}" if blender else "bpy in loky worker processes"),
     }
 
 
+def _shard_outcome(task, *args):
+    """Run one shard task and hand back its result or its exception, so that one failed shard does
+    not cancel the others (joblib's Parallel would stop at the first exception)."""
+    try:
+        return task(*args)
+    except Exception as error:  # noqa: BLE001  (re-raised in the parent, with the shard)
+        return error
+
+
+class _JoblibFutures:
+    """joblib.Parallel over the shards (here: the ``dask`` backend), as ``(index, future)`` pairs
+    whose ``result()`` re-raises a shard's exception, so :func:`_run_shards` treats every executor alike."""
+
+    def __init__(self, shards, task, args, scheduler: str):
+        self.shards, self.task, self.args, self.scheduler = shards, task, args, scheduler
+
+    def __iter__(self):
+        import joblib
+        from distributed import Client
+
+        with Client(self.scheduler), joblib.parallel_config(backend="dask"):
+            outcomes = joblib.Parallel(return_as="generator_unordered", n_jobs=-1)(
+                joblib.delayed(_indexed)(i, _shard_outcome, self.task, shard, *self.args)
+                for i, shard in enumerate(self.shards))
+            for i, outcome in outcomes:
+                yield i, _Done(outcome)
+
+
+def _indexed(i, function, *args):
+    return i, function(*args)
+
+
+class _Done:
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+    def result(self):
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+
 def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n_jobs: int, blender: str | None,
-                progress: bool, threads: int) -> list[float]:
+                progress: bool, threads: int, dask_scheduler: str | None = None) -> list[float]:
     """Submit every shard, update the progress bar as shards finish, and turn failures into one
     :class:`RenderError` that names the shards and the missing images."""
     from tqdm.auto import tqdm
 
     args = (str(out_dir), config.image_size, config.samples, threads)
-    if blender:
+    executor = None
+    if dask_scheduler:
+        done = _JoblibFutures(shards, _render_shard_in_process, args, dask_scheduler)
+    elif blender:
         executor = ThreadPoolExecutor(max_workers=n_jobs)  # each thread waits on one subprocess
         submit = lambda shard: executor.submit(_render_shard_subprocess, shard, *args, blender)  # noqa: E731
     else:
@@ -211,11 +263,12 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
 
         executor = get_reusable_executor(max_workers=n_jobs, timeout=120, env=WORKER_ENV)
         submit = lambda shard: executor.submit(_render_shard_in_process, shard, *args)  # noqa: E731
-    futures = {submit(shard): i for i, shard in enumerate(shards)}
+    if executor is not None:
+        futures = {submit(shard): i for i, shard in enumerate(shards)}
+        done = ((futures[future], future) for future in as_completed(futures))
     failures, seconds = [], []
     with tqdm(total=sum(map(len, shards)), unit="img", desc="rendering", disable=not progress) as bar:
-        for future in as_completed(futures):
-            i = futures[future]
+        for i, future in done:
             try:
                 results = future.result()
             except Exception as error:  # noqa: BLE001  (reported below, with the shard)
@@ -223,7 +276,7 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
                 continue
             seconds += [r["seconds"] for r in results if r["status"] == "rendered"]
             bar.update(len(shards[i]))
-    if blender:
+    if blender and executor is not None:
         executor.shutdown()
     if failures:
         failures.sort(key=lambda f: f[0])
