@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hotdog.render.assets import MODEL_KIND, list_models
 from hotdog.render.foods import FOODS, HOTDOG, NOT_HOTDOG, kinds_with_label
 
 LABELS = (HOTDOG, NOT_HOTDOG)
@@ -49,6 +50,10 @@ class RenderConfig:
     background_kinds: tuple[str, ...] = ("gradient", "noise", "solid")
     backgrounds_dir: str | None = None
     photo_background_p: float = 0.5
+    # model files (hotdog/render/assets.py): a folder with hotdog/ and not_hotdog/ subfolders (any depth);
+    # a class that has models draws this share of its images from them
+    models_dir: str | None = None
+    model_p: float = 0.5
     # 2D effects after the render
     color_shift: float = 0.08  # per-channel gain in [1 - x, 1 + x]
     brightness: float = 0.12  # overall gain in [1 - x, 1 + x]
@@ -75,15 +80,16 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
     """One record per image, ``config.n_images`` of them; the same config gives identical records."""
     config = config or RenderConfig()
     photos = list_photos(config.backgrounds_dir)
+    models = list_models(config.models_dir)
     not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG)
     for name in not_hotdog:
         if name not in FOODS or FOODS[name].label != NOT_HOTDOG:
             raise ValueError(f"{name!r} is not a registered not-hotdog food; choose from {kinds_with_label(NOT_HOTDOG)}")
-    return [sample_record(config, index, not_hotdog, photos) for index in range(config.n_images)]
+    return [sample_record(config, index, not_hotdog, photos, models) for index in range(config.n_images)]
 
 
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
-                  photos: list[str] | None = None) -> dict:
+                  photos: list[str] | None = None, models: dict[str, list[str]] | None = None) -> dict:
     """The record of image ``index``: everything random about it, drawn from its own generator."""
     not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG)
     seed = image_seed(config.seed, index)
@@ -97,7 +103,7 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
         "file": f"{label}/{index:05d}.png",
         "image_size": config.image_size,
         "samples": config.samples,
-        "food": {"kind": kind, "params": FOODS[kind].sample(rng)},
+        "food": sample_food(rng, config, kind, label, models or {}),
         "rotation": random_quaternion(rng),
         "camera": sample_camera(rng, config),
         "world": {"strength": _u(rng, *config.ambient), "color": _tint(rng, 0.08)},
@@ -109,6 +115,17 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
 
 
 # --------------------------------------------------------------------------- samplers
+
+
+def sample_food(rng: np.random.Generator, config: RenderConfig, kind: str, label: str,
+                models: dict[str, list[str]]) -> dict:
+    """The food: one of the label's model files with probability ``model_p`` when it has any (no
+    random number is drawn when it has none, so records without models stay as they were), else
+    the procedural ``kind`` with sampled parameters."""
+    files = models.get(label) or []
+    if files and rng.random() < config.model_p:
+        return {"kind": MODEL_KIND, "params": {"path": files[int(rng.integers(len(files)))], "label": label}}
+    return {"kind": kind, "params": FOODS[kind].sample(rng)}
 
 
 def random_quaternion(rng: np.random.Generator) -> list[float]:

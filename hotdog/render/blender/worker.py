@@ -39,6 +39,7 @@ if _AS_SCRIPT:
 import numpy as np  # noqa: E402  (Blender's own Python ships numpy)
 
 from hotdog.render import effects  # noqa: E402
+from hotdog.render.assets import MODEL_KIND, ModelError  # noqa: E402
 from hotdog.render.foods import build_food  # noqa: E402
 from hotdog.render.shapes import camera_axes, frame_camera, quaternion_matrix  # noqa: E402
 
@@ -234,6 +235,10 @@ class Drawer:
     def build(self, record: dict):
         """Build the record's food, rotated; returns the object and its world-space vertices."""
         bpy = self.bpy
+        if record["food"]["kind"] == MODEL_KIND:  # a model file (hotdog/render/blender/models.py)
+            from hotdog.render.blender import models
+
+            return models.build_model(self, record)
         food = build_food(record["food"]["kind"], record["food"]["params"])
         arrays = food.arrays()
         mesh = self._keep("meshes", make_mesh(arrays))
@@ -393,6 +398,11 @@ def render_shard(records: list[dict], out_dir: str | os.PathLike, image_size: in
                 image = drawer.draw(record)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 effects.save_png_atomic(target, image)
+            except ModelError as error:  # a model file that cannot be read: reported by name, the batch goes on
+                print(f"hotdog worker: skipped record {record['index']}: {error}", file=sys.stderr)
+                results.append({"index": record["index"], "file": record["file"], "seconds": 0.0,
+                                "status": "failed", "error": str(error)})
+                continue
             except Exception as error:
                 raise RenderError(
                     f"record {record['index']} ({record['file']}, {record['food']['kind']}) failed: "
