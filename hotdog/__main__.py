@@ -4,6 +4,7 @@
     python -m hotdog download            # fetch the 998 real photos into the HOTDOG_AUTHENTIC folder
     python -m hotdog render --images 200 # render synthetic images into the HOTDOG_SYNTHETIC folder
     python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
+    python -m hotdog predict PHOTO [PHOTO ...]     # "Hotdog!" or "Not hotdog!"
 """
 
 from __future__ import annotations
@@ -51,6 +52,20 @@ def _evaluate(args) -> None:
           f"not hotdog, hotdog): {summary['confusion']}")
 
 
+def _predict(args) -> int:
+    from hotdog import paths
+    from hotdog.seefood import predict_files
+    from hotdog.train import CHECKPOINT_NAMES, load_model
+
+    checkpoint = args.checkpoint or paths.results_dir() / "checkpoints" / f"{CHECKPOINT_NAMES['both']}.pt"
+    answers = predict_files(args.photos, load_model(checkpoint))
+    if not answers:
+        raise FileNotFoundError(f"no image files in {' '.join(args.photos)}")
+    for answer in answers:
+        print(f"{answer.path}: {answer.verdict}")
+    return 1 if any(a.error for a in answers) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hotdog", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -85,13 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0, help="split seed when no folder is given")
     p.set_defaults(func=_evaluate)
 
+    p = sub.add_parser("predict", help="SeeFood: is it a hotdog? for photos or folders of photos")
+    p.add_argument("photos", nargs="+", help="image files or folders")
+    p.add_argument("--checkpoint", default=None,
+                   help="model to use (default: the 'both' model of the last run, results/<size>/checkpoints)")
+    p.set_defaults(func=_predict)
+
     args = parser.parse_args(argv)
     try:
-        args.func(args)
+        return args.func(args) or 0
     except (FileNotFoundError, ValueError, RuntimeError) as error:
         print(f"hotdog {args.command}: {error}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":
