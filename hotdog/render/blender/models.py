@@ -15,6 +15,9 @@ objects after the record, so memory stays flat. The model is centred and scaled 
 
 from __future__ import annotations
 
+import os
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -160,7 +163,8 @@ def _import(bpy, path: str, operator: str) -> LoadedModel:
     before = set(bpy.data.objects)
     before_meshes = set(bpy.data.meshes)
     try:
-        result = getattr(getattr(bpy.ops, group), name)(filepath=str(path))
+        with _quiet_stdout():
+            result = getattr(getattr(bpy.ops, group), name)(filepath=str(path))
     except (RuntimeError, TypeError, ValueError, AttributeError) as error:
         _remove_new(bpy, before, before_meshes)
         raise ModelError(f"{path}: Blender could not import this model ({type(error).__name__}: "
@@ -197,6 +201,25 @@ def _import(bpy, path: str, operator: str) -> LoadedModel:
     normalise = np.diag([scale, scale, scale, 1.0])
     normalise[:3, 3] = -centre * scale
     return LoadedModel(path, meshes, [normalise @ m for m in matrices], (verts - centre) * scale, blocks)
+
+
+@contextmanager
+def _quiet_stdout():
+    """Silence the importers' timing lines, which go straight to file descriptor 1."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _remove_new(bpy, before_objects: set, before_meshes: set, keep: set = frozenset()) -> None:
