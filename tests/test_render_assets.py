@@ -178,6 +178,7 @@ def test_models_render_textured_and_a_bad_model_is_skipped(tmp_path):
     statuses = [r["status"] for r in results]
     assert statuses == ["rendered"] * (len(paths) - 1) + ["failed", "rendered"]
     assert "broken.dae" in results[-2]["error"] and "broken.dae" in done.stderr
+    assert report["objects"] <= 1  # each record's objects are removed (the camera stays)
     from PIL import Image
 
     background = np.array([0.2, 0.4, 0.8]) * 255
