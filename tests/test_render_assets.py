@@ -74,6 +74,10 @@ def test_reader_reads_the_article_models(index):
         assert part.faces.min() >= 0 and part.faces.max() < len(part.verts)
         assert np.isfinite(part.verts).all()
         assert part.uvs is not None and part.uvs.shape == (3 * len(part.faces), 2) and np.isfinite(part.uvs).all()
+        assert part.normals.shape == (3 * len(part.faces), 3) and np.allclose(np.linalg.norm(part.normals, axis=1), 1)
+        corners = part.verts[part.faces]  # the file's normals agree with the triangles' winding
+        face_normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+        assert (np.einsum("ij,ij->i", face_normals, part.normals.reshape(-1, 3, 3).mean(1)) > 0).mean() > 0.99
     verts = model.verts
     low, high = verts.min(0), verts.max(0)
     assert np.allclose((low + high) / 2, 0, atol=1e-9)

@@ -56,6 +56,7 @@ class ModelPart:
     texture: str | None = None
     color: tuple[float, float, float] = (0.8, 0.8, 0.8)
     missing_texture: str | None = None  # the texture file the model names but that is not there
+    normals: np.ndarray | None = None  # (T*3, 3) unit normal per triangle corner, from the file, or None
 
 
 @dataclass
@@ -77,8 +78,8 @@ def normalise_parts(parts: list[ModelPart], size: float = TARGET_SIZE) -> list[M
     low, high = verts.min(axis=0), verts.max(axis=0)
     centre, extent = (low + high) / 2, float((high - low).max())
     scale = size / extent if extent > 0 else 1.0
-    return [ModelPart((p.verts - centre) * scale, p.faces, p.uvs, p.material, p.texture, p.color, p.missing_texture)
-            for p in parts]
+    return [ModelPart((p.verts - centre) * scale, p.faces, p.uvs, p.material, p.texture, p.color, p.missing_texture,
+                      p.normals) for p in parts]
 
 
 def model_format(path: str | Path) -> str:
@@ -200,7 +201,8 @@ class _Collada:
         return values[:count * stride].reshape(count, stride)
 
     def primitives(self, mesh: ET.Element):
-        """``(material symbol, positions, faces (T,3), uvs (T*3,2) or None)`` per primitive element."""
+        """``(material symbol, positions, faces (T,3), uvs (T*3,2) or None, normals (T*3,3) or None)`` per
+        primitive element."""
         for prim in mesh:
             if prim.tag not in ("triangles", "polylist", "polygons"):
                 continue
@@ -237,7 +239,14 @@ class _Collada:
                 tidx = p[:, int(texcoords[0].get("offset", 0))]
                 if tidx.size and tidx.max() < len(uv_source) and uv_source.shape[1] == 2:
                     uvs = uv_source[tidx][corners.ravel()]
-            yield prim.get("material", ""), positions, vidx[corners], uvs
+            normals = None
+            normal = next((i for i in inputs if i.get("semantic") == "NORMAL"), None)
+            if normal is not None:
+                normal_source = self.source(normal.get("source"))
+                nidx = p[:, int(normal.get("offset", 0))]
+                if nidx.size and nidx.max() < len(normal_source) and normal_source.shape[1] >= 3:
+                    normals = normal_source[nidx][corners.ravel()][:, :3]
+            yield prim.get("material", ""), positions, vidx[corners], uvs, normals
 
     def material(self, ref: str | None) -> tuple[str, str | None, tuple, str | None]:
         """``(name, texture path or None, sRGB colour, missing texture file or None)`` of a material id."""
@@ -353,7 +362,7 @@ def read_collada(path: str | Path, normalise: bool = True, size: float = TARGET_
             mesh = geometry.find("mesh")
             if mesh is None:
                 continue
-            for symbol, positions, faces, uvs in doc.primitives(mesh):
+            for symbol, positions, faces, uvs, normals in doc.primitives(mesh):
                 if not len(faces):
                     continue
                 name, texture, color, missing = doc.material(binding.get(symbol, symbol))
@@ -361,11 +370,19 @@ def read_collada(path: str | Path, normalise: bool = True, size: float = TARGET_
                 verts = positions[used] @ matrix[:3, :3].T + matrix[:3, 3]
                 verts = verts @ up.T * meter
                 faces = inverse.reshape(-1, 3)
+                if normals is not None:  # normals go by the inverse transpose, then the up axis
+                    normals = normals @ np.linalg.inv(matrix[:3, :3]) @ up.T
+                    length = np.linalg.norm(normals, axis=1, keepdims=True)
+                    normals = np.divide(normals, length, out=np.zeros_like(normals), where=length > 0)
+                    if not np.isfinite(normals).all() or (length == 0).any():
+                        normals = None
                 if np.linalg.det(matrix[:3, :3]) < 0:  # a mirroring transform turns faces inside out
                     faces = faces[:, ::-1]
                     if uvs is not None:
                         uvs = uvs.reshape(-1, 3, 2)[:, ::-1].reshape(-1, 2)
-                parts.append(ModelPart(verts, faces, uvs, name, texture, color, missing))
+                    if normals is not None:
+                        normals = normals.reshape(-1, 3, 3)[:, ::-1].reshape(-1, 3)
+                parts.append(ModelPart(verts, faces, uvs, name, texture, color, missing, normals))
     except ModelError:
         raise
     except (ValueError, TypeError, IndexError, KeyError) as error:

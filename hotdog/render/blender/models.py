@@ -92,7 +92,7 @@ def clear_cache(drawer) -> None:
 def _load_collada(bpy, path: str) -> LoadedModel:
     model = read_collada(path)
     parts = model.parts
-    verts, faces, uvs, material_index = [], [], [], []
+    verts, faces, uvs, normals, material_index = [], [], [], [], []
     offset = 0
     names = []
     for part in parts:
@@ -102,6 +102,7 @@ def _load_collada(bpy, path: str) -> LoadedModel:
         verts.append(part.verts)
         faces.append(part.faces + offset)
         uvs.append(part.uvs if part.uvs is not None else np.zeros((len(part.faces) * 3, 2)))
+        normals.append(part.normals)
         material_index.append(np.full(len(part.faces), names.index(key)))
         offset += len(part.verts)
     verts, faces = np.concatenate(verts), np.concatenate(faces)
@@ -117,7 +118,12 @@ def _load_collada(bpy, path: str) -> LoadedModel:
     mesh.polygons.foreach_set("use_smooth", np.ones(len(faces), dtype=bool))
     uv_layer = mesh.uv_layers.new(name="UVMap")
     uv_layer.data.foreach_set("uv", np.concatenate(uvs).astype(np.float32).ravel())
-    mesh.validate()
+    changed = mesh.validate()
+    if not changed and all(n is not None for n in normals):  # the file's own shading (hard and soft edges)
+        try:
+            mesh.normals_split_custom_set(np.concatenate(normals).astype(np.float32).tolist())
+        except (AttributeError, TypeError, RuntimeError):
+            pass
     mesh.update()
     blocks = [("meshes", mesh)]
     for name, texture, color in names:
