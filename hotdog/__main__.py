@@ -20,6 +20,11 @@ def _run(args) -> None:
 
 
 def _download(args) -> None:
+    if args.article:
+        from hotdog.article_assets import download_article_assets
+
+        print(f"the article's models and backgrounds in {download_article_assets(args.dest)}")
+        return
     from hotdog.download import download_authentic
 
     print(f"photos in {download_authentic(args.dest)}")
@@ -80,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_run)
 
     p = sub.add_parser("download", help="fetch the article's 998 real photos and verify their checksums")
-    p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_AUTHENTIC setting)")
+    p.add_argument("--dest", default=None,
+                   help="folder (default: the HOTDOG_AUTHENTIC setting, or data/article with --article)")
+    p.add_argument("--article", action="store_true",
+                   help="instead, fetch the article's four .dae hotdog models and 19 background photos")
     p.set_defaults(func=_download)
 
     p = sub.add_parser("render", help="render synthetic hotdog / not-hotdog images with Blender")
