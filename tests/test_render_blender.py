@@ -45,6 +45,7 @@ for kind in FOODS:
     for index in range(4):
         record = sample_record(RenderConfig(seed=5), index)
         record["food"] = {"kind": kind, "params": FOODS[kind].sample(np.random.default_rng(index))}
+        record["serving"], record["distractors"] = {"kind": "bare"}, []  # scenery may leave the frame
         drawer.clear()
         obj, verts = drawer.build(record)
         drawer.place_camera(record, verts)
@@ -63,8 +64,20 @@ record = sample_record(RenderConfig(seed=5), 0)
 drawer.render_rgba(record)
 path = drawer.tmp_dir + "/render.png"
 same = bool((drawer._load_with_blender(path) == worker.effects.load_rgba(path)).all())
+# every serving, with distractors and the shadow-catching ground, renders the food in the middle
+from hotdog.render.foods import SERVINGS, sample_serving, sample_distractors
+scenery = {}
+for i, kind in enumerate(SERVINGS):
+    record = sample_record(RenderConfig(seed=5, rotation_mode="food_photo"), 2 * i)
+    record["serving"] = sample_serving(np.random.default_rng(i), (kind,))
+    record["distractors"] = sample_distractors(np.random.default_rng(i), (2, 2))
+    record["ground"] = {"shadow_catcher": True}
+    rgba = drawer.render_rgba(record)
+    alpha = rgba[..., 3]
+    scenery[kind] = {"centre_alpha": int(alpha[24:40, 24:40].min()), "covered": float((alpha > 0).mean()),
+                     "objects": len(bpy.data.objects)}
 drawer.clear()
-print("RESULT " + json.dumps({"food": out, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),
+print("RESULT " + json.dumps({"food": out, "scenery": scenery, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),
                               "materials": len(bpy.data.materials), "lights": len(bpy.data.lights),
                               "blender_png_reader_matches_pillow": same}))
 """
@@ -87,6 +100,14 @@ def test_each_food_builds_a_valid_mesh_inside_the_frame(kind, mesh_check):
         assert 0 <= x0 and x1 <= 1 and 0 <= y0 and y1 <= 1, row  # projected bounding box inside the frame
         assert z0 > 0  # in front of the camera
         assert max(x1 - x0, y1 - y0) > 0.6  # and filling a good part of it
+
+
+@pytest.mark.parametrize("serving", ["bare", "plate", "napkin", "paper_tray", "foil"])
+def test_servings_distractors_and_ground_render_around_the_food(serving, mesh_check):
+    row = mesh_check["scenery"][serving]
+    assert row["centre_alpha"] > 200  # the food is in the middle of the frame
+    assert row["objects"] >= 4  # camera, food (with its serving and distractors), ground plane, lights
+    assert row["covered"] > 0.1
 
 
 def test_clearing_leaves_only_the_camera(mesh_check):
@@ -174,3 +195,15 @@ def test_worker_script_runs_without_pillow_like_blenders_own_python(rendered, tm
     for name in ("hotdog/00000.png", "not_hotdog/00001.png"):
         a = np.asarray(Image.open(tmp_path / "out" / name), dtype=float)
         assert np.abs(a - np.asarray(Image.open(out / name), dtype=float)).mean() < 3
+
+
+def test_gallery_renders_each_switch_into_its_folder(tmp_path):
+    from hotdog.render import gallery
+
+    paths = gallery(tmp_path, RenderConfig(samples=2), switches=("camera", "jpeg"), n=2, image_size=32)
+    assert list(paths) == ["camera", "jpeg"]
+    for switch, files in paths.items():
+        assert [Path(p).relative_to(tmp_path).as_posix() for p in files] == [f"{switch}/00.png", f"{switch}/01.png"]
+        for p in files:
+            with Image.open(p) as image:
+                assert image.size == (32, 32) and image.mode == "RGB"

@@ -11,12 +11,17 @@ import pytest
 from PIL import Image
 
 from hotdog.render import effects, shapes
-from hotdog.render.foods import FOODS, NOT_HOTDOG, build_food, kinds_with_label
+from hotdog.render.foods import (
+    DISTRACTOR_KINDS, FOODS, NOT_HOTDOG, SERVINGS, build_food, build_record_food, kinds_with_label, sample_distractors,
+    sample_serving,
+)
 from hotdog.render.run import (
     RenderError, check_bpy_importable, is_blender_executable, read_manifest, split_shards, worker_command,
     write_manifest,
 )
-from hotdog.render.spec import RenderConfig, random_quaternion, sample_records
+from hotdog.render.spec import (
+    NEUTRAL, RANDOMIZATIONS, RenderConfig, kelvin_to_rgb, random_quaternion, sample_records,
+)
 
 CONFIG = RenderConfig(n_images=40, seed=7)
 
@@ -62,8 +67,9 @@ def test_classes_balanced_and_files_match_labels(records):
     assert Counter(r["label"] for r in odd) == {"hotdog": 4, "not_hotdog": 3}
 
 
-def test_every_not_hotdog_kind_appears_and_can_be_restricted(records):
-    assert {r["food"]["kind"] for r in records if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG))
+def test_every_not_hotdog_kind_appears_and_can_be_restricted():
+    many = sample_records(RenderConfig(n_images=300, seed=7))
+    assert {r["food"]["kind"] for r in many if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG))
     only = sample_records(RenderConfig(n_images=10, not_hotdog_kinds=("donut",)))
     assert {r["food"]["kind"] for r in only} == {"hotdog", "donut"}
     with pytest.raises(ValueError, match="not-hotdog"):
@@ -285,3 +291,182 @@ def test_a_crashed_subprocess_worker_names_the_shard_and_says_how_to_resume(tmp_
     assert "exited with code 139" in message and "Segmentation fault" in message
     assert "hotdog/00000.png" in message and "run the same command again" in message
     assert len(read_manifest(tmp_path / "out")) == 3  # the manifest is written before rendering
+
+
+# --------------------------------------------------------------------------- variety and randomization switches
+
+
+def test_food_variety_has_the_hard_negatives_and_everyday_food():
+    negatives = set(kinds_with_label(NOT_HOTDOG))
+    assert len(negatives) >= 8
+    assert {"sub_sandwich", "burrito", "sausage_plate", "banana", "taco", "corn_dog", "burger", "pizza_slice", "fries",
+            "donut", "plated_meal"} <= negatives
+
+
+def test_hotdogs_vary_in_toppings_sausages_and_styles():
+    params = [FOODS["hotdog"].sample(np.random.default_rng(i)) for i in range(300)]
+    toppings = {c["kind"] for p in params for c in p["condiments"]}
+    assert toppings == {"mustard", "ketchup", "relish", "onions", "chili"}
+    assert {c["style"] for p in params for c in p["condiments"]} >= {"line", "zigzag", "wave", "blobs", "bits"}
+    assert any(not p["condiments"] for p in params) and any(len(p["condiments"]) >= 2 for p in params)
+    assert {"pale", "charred"} <= {p["sausage"]["kind"] for p in params}
+    lengths = [p["sausage"]["length"] for p in params]
+    assert max(lengths) - min(lengths) > 0.07
+
+
+@pytest.mark.parametrize("serving", SERVINGS)
+def test_servings_and_distractors_are_scenery_under_the_food(serving):
+    rng = np.random.default_rng(0)
+    for kind in FOODS:
+        record = {"food": {"kind": kind, "params": FOODS[kind].sample(rng)}, "serving": sample_serving(rng, (serving,)),
+                  "distractors": sample_distractors(rng, (2, 2)), "material": {"hue": 0.02, "saturation": 1.2,
+                                                                             "value": 0.9, "roughness": 1.3}}
+        food = build_record_food(record)
+        arrays = food.arrays()
+        assert arrays["loop_vertices"].max() < len(arrays["verts"])
+        alone = build_food(kind, record["food"]["params"])
+        assert np.allclose(arrays["frame_verts"], alone.verts)  # the camera frames the food, not the plate
+        scenery = [q for q in food.parts if not q.framed]
+        assert len(scenery) == (serving != "bare") + 2
+        floor = alone.verts[:, 2].min()
+        for q in scenery:
+            assert q.verts[:, 2].min() < floor + 0.002  # on the table, under or beside the food
+    assert set(DISTRACTOR_KINDS) == {d["kind"] for d in sample_distractors(np.random.default_rng(1), (200, 200))}
+
+
+def test_material_jitter_changes_colours_only_of_the_food():
+    record = {"food": {"kind": "hotdog", "params": FOODS["hotdog"].sample(np.random.default_rng(0))},
+              "serving": sample_serving(np.random.default_rng(0), ("plate",))}
+    plain = build_record_food(record)
+    jittered = build_record_food({**record, "material": {"hue": 0.03, "saturation": 0.7, "value": 1.0, "roughness": 1.4}})
+    for a, b in zip(plain.parts, jittered.parts):
+        assert np.allclose(a.verts, b.verts)
+        assert np.allclose(a.colors, b.colors) != a.framed
+    assert jittered.materials["bun"]["roughness"] > plain.materials["bun"]["roughness"]
+    assert jittered.materials["plate"] == plain.materials["plate"]
+
+
+def test_unknown_switch_or_rotation_mode_is_an_error():
+    with pytest.raises(ValueError, match="randomizations"):
+        RenderConfig(randomize={"wobble": True})
+    with pytest.raises(ValueError, match="rotation_mode"):
+        RenderConfig(rotation_mode="sideways")
+
+
+@pytest.mark.parametrize("name", RANDOMIZATIONS)
+def test_each_switch_off_gives_the_neutral_value_and_leaves_the_rest(name, records):
+    config = RenderConfig(n_images=40, seed=7, backgrounds_dir=None)
+    off = sample_records(config.without(name))
+    assert off != records or name in ("jpeg", "blur", "noise")  # (some switches may be off by chance in 40)
+    # lights stand around the camera, so their directions follow it
+    parts = {"food": ["food"], "rotation": ["rotation"], "camera": ["camera", "lights"], "lights": ["lights", "world"],
+             "background": ["background"], "serving": ["serving"], "material": ["material"],
+             "distractors": ["distractors"], "color": ["effects"], "noise": ["effects"], "blur": ["effects"],
+             "jpeg": ["effects"]}[name]
+    for a, b in zip(records, off):
+        for key in a:
+            if key not in parts:
+                assert a[key] == b[key], (name, key)  # every other part of the record is unchanged
+        e = b["effects"]
+        if name == "rotation":
+            assert b["rotation"] == NEUTRAL["rotation"]
+        elif name == "camera":
+            assert [{**x, "direction": 0} for x in a["lights"]] == [{**x, "direction": 0} for x in b["lights"]]
+            assert b["camera"]["focal_mm"] == 50 and b["camera"]["direction"] == off[0]["camera"]["direction"]
+        elif name == "lights":
+            assert len(b["lights"]) == 1 and b["lights"][0]["kind"] == "sun" and b["world"]["color"] == [1, 1, 1]
+        elif name == "background":
+            assert b["background"] == NEUTRAL["background"]
+        elif name == "serving":
+            assert b["serving"] == {"kind": "bare"}
+        elif name == "material":
+            assert b["material"] is None
+        elif name == "distractors":
+            assert b["distractors"] == []
+        elif name == "color":
+            assert e["color_shift"] == [1, 1, 1] and e["saturation"] == 1 and e["contrast"] == 1
+        elif name in ("noise", "blur", "jpeg"):
+            assert e[{"noise": "noise_sigma", "blur": "blur_radius", "jpeg": "jpeg_quality"}[name]] == 0
+            assert {k: v for k, v in e.items() if not k.startswith(name)} == \
+                {k: v for k, v in a["effects"].items() if not k.startswith(name)}
+        elif name == "food":  # one fixed shape per kind
+            same = [r["food"] for r in off if r["food"]["kind"] == b["food"]["kind"]]
+            assert all(f == same[0] for f in same)
+
+
+def test_everything_off_is_one_neutral_scene_per_kind():
+    recs = sample_records(RenderConfig(n_images=6, randomize=dict.fromkeys(RANDOMIZATIONS, False)))
+    assert recs[0]["food"] == recs[2]["food"] == recs[4]["food"]
+    for r in recs:
+        assert r["effects"] == {"color_shift": [1, 1, 1], "saturation": 1, "contrast": 1, "noise_sigma": 0,
+                                "blur_radius": 0, "jpeg_quality": 0}
+    assert RenderConfig().only("camera").randomize == {k: k == "camera" for k in RANDOMIZATIONS}
+
+
+def test_food_photo_rotation_keeps_the_food_upright():
+    recs = sample_records(RenderConfig(n_images=200, rotation_mode="food_photo", photo_tilt_deg=10))
+    ups = np.array([shapes.quaternion_matrix(r["rotation"])[:, 2] for r in recs])  # where the food's up axis goes
+    assert (ups[:, 2] > np.cos(np.radians(31))).all()  # within 3 sigma of upright
+    yaws = np.array([np.arctan2(*shapes.quaternion_matrix(r["rotation"])[:2, 0][::-1]) for r in recs])
+    assert yaws.std() > 1.3  # yaw spread all round
+    assert all(r["rotation_mode"] == "food_photo" for r in recs)
+    elevations = np.degrees(np.arcsin([r["camera"]["direction"][2] for r in recs]))
+    assert elevations.min() >= 25 - 1e-6 and elevations.max() > 70
+
+
+def test_light_colour_temperature():
+    warm, cool = kelvin_to_rgb(2700), kelvin_to_rgb(7500)
+    assert warm[0] == 1 and warm[2] < 0.6 and cool[2] == 1 and cool[0] < 1
+    for r in sample_records(RenderConfig(n_images=10)):
+        for light in r["lights"]:
+            assert 2700 <= light["temperature_k"] <= 7500 and max(light["color"]) == pytest.approx(1)
+
+
+def test_same_seed_same_manifest_bytes(tmp_path):
+    config = RenderConfig(n_images=20, seed=3, rotation_mode="food_photo")
+    write_manifest(tmp_path / "a", sample_records(config))
+    write_manifest(tmp_path / "b", sample_records(config))
+    assert (tmp_path / "a" / "manifest.jsonl").read_bytes() == (tmp_path / "b" / "manifest.jsonl").read_bytes()
+
+
+def test_jpeg_changes_the_image_and_keeps_shape_and_dtype():
+    rng = np.random.default_rng(0)
+    image = (effects.value_noise(rng, 40, 5)[..., None] * [220, 140, 60]).astype(np.uint8)
+    image[10:20, 5:30] = [250, 240, 20]
+    assert (effects.jpeg_compress(image, 0) == image).all()
+    for quality in (20, 60, 90):
+        out = effects.jpeg_compress(image, quality)
+        assert out.shape == image.shape and out.dtype == np.uint8
+        assert (out != image).any()
+        fallback = effects._jpeg_numpy(image, quality)  # Blender's own Python has no Pillow
+        assert fallback.shape == image.shape and fallback.dtype == np.uint8
+        assert np.abs(fallback.astype(float) - out).mean() < 2.5
+    low, high = (np.abs(effects.jpeg_compress(image, q).astype(float) - image).mean() for q in (10, 95))
+    assert low > high
+
+
+def test_saturation_and_contrast_jitter():
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[:2] = [200, 50, 50]
+    image[2:] = [20, 20, 20]
+    assert (effects.saturation_contrast(image) == image).all()
+    grey = effects.saturation_contrast(image, saturation=0.0)
+    assert np.ptp(grey[0, 0].astype(int)) <= 1
+    flat = effects.saturation_contrast(image, contrast=0.0)
+    assert np.ptp(flat.astype(int).mean(axis=2)) < 2
+
+
+def test_gallery_records_vary_one_switch_at_a_time():
+    from hotdog.render.gallery import gallery_records
+
+    groups = gallery_records(RenderConfig(seed=2), n=4)
+    assert list(groups) == list(RANDOMIZATIONS)
+    for switch, recs in groups.items():
+        assert [r["file"] for r in recs] == [f"{switch}/{k:02d}.png" for k in range(4)]
+        if switch != "food":
+            assert len({json.dumps(r["food"]) for r in recs}) == 1  # the same hotdog throughout
+    assert len({json.dumps(r["camera"]) for r in groups["camera"]}) == 4
+    assert len({json.dumps(r["camera"]) for r in groups["lights"]}) == 1
+    assert len({r["food"]["kind"] for r in groups["food"]}) >= 2
+    with pytest.raises(ValueError, match="randomization"):
+        gallery_records(RenderConfig(), switches=("wobble",))

@@ -8,13 +8,16 @@ The flow, one module per concern::
     effects.py background, composite, colour shift, noise, blur (numpy, on arrays)
     blender/worker.py   the only module that imports bpy: draws records into PNG files
     run.py     render_dataset(out_dir, config): manifest, shards, worker processes, progress, report
+    gallery.py gallery(out_dir, config): a few renders per randomization switch, the others neutral
 
 Importing this package never imports ``bpy`` (nor joblib): Blender lives in worker processes, so a
 crash or a leak there cannot take the notebook kernel down, and the parent's ``sys.path`` stays clean.
 """
 
 from hotdog.render.foods import FOODS, FoodKind
+from hotdog.render.gallery import gallery
 from hotdog.render.run import RenderError, read_manifest, render_dataset
-from hotdog.render.spec import RenderConfig, sample_records
+from hotdog.render.spec import RANDOMIZATIONS, RenderConfig, sample_records
 
-__all__ = ["FOODS", "FoodKind", "RenderConfig", "RenderError", "read_manifest", "render_dataset", "sample_records"]
+__all__ = ["FOODS", "FoodKind", "RANDOMIZATIONS", "RenderConfig", "RenderError", "gallery", "read_manifest",
+           "render_dataset", "sample_records"]

@@ -123,8 +123,70 @@ def gaussian_blur(image: np.ndarray, radius: float) -> np.ndarray:
     return _to_uint8(out)
 
 
+def saturation_contrast(image: np.ndarray, saturation: float = 1.0, contrast: float = 1.0) -> np.ndarray:
+    """Colour jitter: scale saturation (blend with the grey image) and contrast (about the mean); 1 is a no-op."""
+    if saturation == 1 and contrast == 1:
+        return image.copy()
+    x = image.astype(np.float32)
+    grey = x @ np.array([0.299, 0.587, 0.114], np.float32)
+    x = grey[..., None] + (x - grey[..., None]) * saturation
+    x = x.mean() + (x - x.mean()) * contrast
+    return _to_uint8(x)
+
+
+# the JPEG standard's quantisation tables (quality 50)
+_Q_LUMA = np.array([16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+                    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+                    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99], np.float32).reshape(8, 8)
+_Q_CHROMA = np.full((8, 8), 99, np.float32)
+_Q_CHROMA[:4, :4] = np.array([17, 18, 24, 47, 18, 21, 26, 66, 24, 26, 56, 99, 47, 66, 99, 99]).reshape(4, 4)
+
+
+def jpeg_compress(image: np.ndarray, quality: int) -> np.ndarray:
+    """Encode as JPEG at ``quality`` (1-95) and decode again: blocking and ringing like a phone photo.
+    ``quality <= 0`` is a no-op. Pillow when present; otherwise an 8x8-DCT quantisation in numpy
+    (same tables and colour space, no chroma subsampling), close to but not bit-identical with it."""
+    if quality <= 0:
+        return image.copy()
+    try:
+        import io
+
+        from PIL import Image
+    except ImportError:
+        return _jpeg_numpy(image, quality)
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="JPEG", quality=int(quality), subsampling=0)
+    buffer.seek(0)
+    with Image.open(buffer) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def _jpeg_numpy(image: np.ndarray, quality: int) -> np.ndarray:
+    q = int(np.clip(quality, 1, 100))
+    scale = 5000 / q if q < 50 else 200 - 2 * q
+    h, w = image.shape[:2]
+    ph, pw = -h % 8, -w % 8
+    x = np.pad(image.astype(np.float32), ((0, ph), (0, pw), (0, 0)), mode="edge")
+    ycc = x @ np.array([[0.299, -0.168736, 0.5], [0.587, -0.331264, -0.418688], [0.114, 0.5, -0.081312]], np.float32)
+    ycc[..., 0] -= 128
+    n = np.arange(8)
+    dct = np.sqrt(2 / 8) * np.cos((2 * n[None, :] + 1) * n[:, None] * np.pi / 16)
+    dct[0] /= np.sqrt(2)
+    H, W = x.shape[:2]
+    for c, table in ((0, _Q_LUMA), (1, _Q_CHROMA), (2, _Q_CHROMA)):
+        qt = np.clip(np.floor((table * scale + 50) / 100), 1, 255)
+        blocks = ycc[..., c].reshape(H // 8, 8, W // 8, 8).transpose(0, 2, 1, 3)
+        coef = dct @ blocks @ dct.T
+        blocks = dct.T @ (np.round(coef / qt) * qt) @ dct
+        ycc[..., c] = blocks.transpose(0, 2, 1, 3).reshape(H, W)
+    ycc[..., 0] += 128
+    rgb = ycc @ np.array([[1.0, 1.0, 1.0], [0.0, -0.344136, 1.772], [1.402, -0.714136, 0.0]], np.float32)
+    return _to_uint8(rgb[:h, :w])
+
+
 def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray:
-    """The final RGB image of a record: background, composite, colour shift, blur, then noise.
+    """The final RGB image of a record: background, composite, colour jitter (channel gains,
+    saturation, contrast), blur, noise, then JPEG compression.
 
     The noise is drawn from a generator seeded by the record's seed, so the image is reproducible.
     """
@@ -132,9 +194,11 @@ def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray
     effects = record["effects"]
     image = composite(rgba, background(record["background"], size, load_image))
     image = color_shift(image, effects["color_shift"])
+    image = saturation_contrast(image, effects.get("saturation", 1.0), effects.get("contrast", 1.0))
     image = gaussian_blur(image, effects["blur_radius"])
     rng = np.random.default_rng([record["seed"], 1])
-    return gaussian_noise(image, effects["noise_sigma"], rng)
+    image = gaussian_noise(image, effects["noise_sigma"], rng)
+    return jpeg_compress(image, effects.get("jpeg_quality", 0))
 
 
 def _rgb(color) -> np.ndarray:

@@ -35,11 +35,12 @@ class Part:
     material: str
     colors: np.ndarray
     smooth: bool = True
+    framed: bool = True  # False: scenery (plate, distractors) that may be cut by the frame
 
     def transformed(self, matrix: np.ndarray | None = None, offset=(0.0, 0.0, 0.0)) -> "Part":
         verts = self.verts if matrix is None else self.verts @ np.asarray(matrix, dtype=float).T
         return Part(verts + np.asarray(offset, dtype=float), self.quads, self.tris, self.material,
-                    self.colors, self.smooth)
+                    self.colors, self.smooth, self.framed)
 
 
 @dataclass
@@ -53,9 +54,15 @@ class Food:
     def verts(self) -> np.ndarray:
         return np.concatenate([p.verts for p in self.parts])
 
+    @property
+    def frame_verts(self) -> np.ndarray:
+        """The vertices the camera must keep in frame: the food itself, not its plate or distractors."""
+        framed = [p.verts for p in self.parts if p.framed]
+        return np.concatenate(framed) if framed else self.verts
+
     def centered(self) -> "Food":
-        """The same food moved so that its bounding-box centre is the origin."""
-        verts = self.verts
+        """The same food moved so that the bounding-box centre of its framed parts is the origin."""
+        verts = self.frame_verts
         centre = (verts.min(axis=0) + verts.max(axis=0)) / 2
         return Food([p.transformed(offset=-centre) for p in self.parts], self.materials)
 
@@ -85,6 +92,7 @@ class Food:
         totals_arr = np.concatenate(totals).astype(np.int64)
         return {
             "verts": np.concatenate(verts).astype(np.float64),
+            "frame_verts": self.frame_verts.astype(np.float64),
             "colors": np.concatenate(colors).astype(np.float64),
             "loop_vertices": np.concatenate(loops).astype(np.int64),
             "loop_totals": totals_arr,
@@ -95,14 +103,38 @@ class Food:
         }
 
 
-def part(geometry: tuple, material: str, color, *, smooth: bool = True) -> Part:
+def part(geometry: tuple, material: str, color, *, smooth: bool = True, framed: bool = True) -> Part:
     """A :class:`Part` from ``(verts, quads, tris)``; ``color`` is one RGB or an ``(N, 3)`` array."""
     verts, quads, tris = geometry
     colors = np.asarray(color, dtype=float)
     if colors.ndim == 1:
         colors = np.broadcast_to(colors, (len(verts), 3)).copy()
     return Part(np.asarray(verts, float), np.asarray(quads, np.int64).reshape(-1, 4),
-                np.asarray(tris, np.int64).reshape(-1, 3), material, np.clip(colors, 0, 1), smooth)
+                np.asarray(tris, np.int64).reshape(-1, 3), material, np.clip(colors, 0, 1), smooth, framed)
+
+
+def sphere(radius: float = 1.0, rings: int = 5, segments: int = 8, squash: float = 1.0):
+    """A closed UV sphere (``(verts, quads, tris)``) of ``radius``, its height scaled by ``squash``."""
+    t = np.linspace(0, np.pi, rings + 2)
+    return lathe(np.stack([radius * np.sin(t), -radius * squash * np.cos(t)], axis=1), segments)
+
+
+def box(size) -> tuple:
+    """A closed box centred on the origin with side lengths ``size = (sx, sy, sz)``."""
+    sx, sy, sz = np.asarray(size, dtype=float) / 2
+    verts = np.array([[x, y, z] for z in (-sz, sz) for y in (-sy, sy) for x in (-sx, sx)])
+    quads = np.array([[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]])
+    return verts, quads, _EMPTY_TRIS
+
+
+def grid_sheet(width: float, depth: float, n: int = 16, height=None):
+    """An open rectangular sheet in the xy plane, ``n x n`` vertices; ``height(x, y)`` bends it."""
+    x, y = np.meshgrid(np.linspace(-width / 2, width / 2, n), np.linspace(-depth / 2, depth / 2, n))
+    z = np.zeros_like(x) if height is None else height(x, y)
+    verts = np.stack([x, y, z], axis=-1).reshape(-1, 3)
+    ids = np.arange(n * n).reshape(n, n)
+    quads = np.stack([ids[:-1, :-1], ids[:-1, 1:], ids[1:, 1:], ids[1:, :-1]], axis=-1).reshape(-1, 4)
+    return verts, quads, _EMPTY_TRIS
 
 
 def merge(parts: list[Part]) -> Part:
@@ -116,7 +148,7 @@ def merge(parts: list[Part]) -> Part:
         tris.append(p.tris + offset)
         offset += len(p.verts)
     return Part(np.concatenate(verts), np.concatenate(quads), np.concatenate(tris), parts[0].material,
-                np.concatenate(colors), parts[0].smooth)
+                np.concatenate(colors), parts[0].smooth, parts[0].framed)
 
 
 # --------------------------------------------------------------------------- rotations

@@ -14,16 +14,36 @@ global random state is read or changed. A record depends only on (config, index)
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import zlib
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from hotdog.render.assets import MODEL_KIND, list_models
-from hotdog.render.foods import FOODS, HOTDOG, NOT_HOTDOG, kinds_with_label
+from hotdog.render.foods import (
+    FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors, sample_serving,
+)
 
 LABELS = (HOTDOG, NOT_HOTDOG)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
+ROTATION_MODES = ("uniform", "food_photo")
+# Each randomization can be switched off on its own (RenderConfig.randomize[name] = False); it then
+# takes the fixed neutral value below, and every other part of the record stays as it was, because
+# each part draws from its own generator (aspect_rng).
+RANDOMIZATIONS = ("food", "rotation", "camera", "lights", "background", "serving", "material", "distractors",
+                  "color", "noise", "blur", "jpeg")
+NEUTRAL = {
+    "rotation": [1.0, 0.0, 0.0, 0.0],  # identity: the food as built, lying flat along x
+    "camera": {"azimuth_deg": -90.0, "elevation_deg": 45.0, "focal_mm": 50.0},  # from the front, 45 degrees up
+    "lights": {"kind": "sun", "temperature_k": 5500.0},  # one white sun from above the camera
+    "background": {"kind": "solid", "colors": [[0.5, 0.5, 0.5]]},
+    "serving": "bare",
+}
+
+
+def _all_on() -> dict:
+    return dict.fromkeys(RANDOMIZATIONS, True)
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,45 @@ class RenderConfig:
     noise_sigma: tuple[float, float] = (1.0, 8.0)  # Gaussian noise, in 0-255 units
     blur_p: float = 0.4
     blur_radius: tuple[float, float] = (0.3, 1.2)  # Gaussian blur sigma, in pixels
+    # --- domain randomization, each switchable on its own (see RANDOMIZATIONS and NEUTRAL) ---
+    randomize: dict = field(default_factory=_all_on)  # name -> bool; a missing name counts as on
+    # object rotation: "uniform" over SO(3) (the article's) or "food_photo" (lying flat, random yaw, small tilt)
+    rotation_mode: str = "uniform"
+    photo_tilt_deg: float = 12.0  # food_photo: tilt standard deviation
+    photo_elevation_deg: tuple[float, float] = (25.0, 89.0)  # food_photo: camera from above or at an angle
+    light_temperature_k: tuple[float, float] = (2700.0, 7500.0)  # colour temperature of each light
+    ground_plane: bool = True  # a shadow-catching table plane under the food (and its plate) ...
+    ground_p: float = 0.35  # ... in this share of the images (a shadow catcher doubles the render time)
+    serving_kinds: tuple[str, ...] = SERVINGS  # what the food lies on: bare, plate, napkin, paper_tray, foil
+    material_hue: float = 0.03  # hue shift in [-x, x] of the colour circle
+    material_saturation: tuple[float, float] = (0.75, 1.25)
+    material_value: tuple[float, float] = (0.85, 1.1)
+    material_roughness: tuple[float, float] = (0.6, 1.4)
+    serving_p: tuple[float, ...] = (0.5, 0.2, 0.1, 0.1, 0.1)  # probability of each serving kind
+    n_distractors: tuple[int, int] = (0, 2)
+    saturation: tuple[float, float] = (0.8, 1.2)  # 2D colour jitter after the render
+    contrast: tuple[float, float] = (0.85, 1.15)
+    jpeg_p: float = 0.5
+    jpeg_quality: tuple[int, int] = (30, 95)
+
+    def __post_init__(self):
+        unknown = set(self.randomize) - set(RANDOMIZATIONS)
+        if unknown:
+            raise ValueError(f"unknown randomizations {sorted(unknown)}; choose from {RANDOMIZATIONS}")
+        if self.rotation_mode not in ROTATION_MODES:
+            raise ValueError(f"rotation_mode must be one of {ROTATION_MODES}, not {self.rotation_mode!r}")
+
+    def on(self, name: str) -> bool:
+        """Whether randomization ``name`` is switched on."""
+        return bool(self.randomize.get(name, True))
+
+    def only(self, *names: str) -> "RenderConfig":
+        """This config with every randomization off except ``names`` (for galleries and ablations)."""
+        return replace(self, randomize={k: k in names for k in RANDOMIZATIONS})
+
+    def without(self, *names: str) -> "RenderConfig":
+        """This config with the randomizations ``names`` switched off."""
+        return replace(self, randomize={**self.randomize, **dict.fromkeys(names, False)})
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -88,14 +147,23 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
     return [sample_record(config, index, not_hotdog, photos, models) for index in range(config.n_images)]
 
 
+def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
+    """The generator of one part of a record (``"camera"``, ``"lights"``, ...), derived from the image
+    seed and the part's name, so switching one part off leaves the others' draws unchanged."""
+    return np.random.default_rng([int(seed), zlib.crc32(aspect.encode())])
+
+
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
                   photos: list[str] | None = None, models: dict[str, list[str]] | None = None) -> dict:
-    """The record of image ``index``: everything random about it, drawn from its own generator."""
+    """The record of image ``index``: everything random about it, each part from its own generator."""
     not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG)
     seed = image_seed(config.seed, index)
-    rng = np.random.default_rng(seed)
     label = label_of(index)
+    rng = aspect_rng(seed, "kind")
     kind = "hotdog" if label == HOTDOG else not_hotdog[int(rng.integers(len(not_hotdog)))]
+    # food off: every image of a kind has the same shape, colours and toppings
+    food_rng = aspect_rng(seed, "food") if config.on("food") else aspect_rng(config.seed, "food:" + kind)
+    camera = sample_camera(aspect_rng(seed, "camera"), config)
     record = {
         "index": index,
         "seed": seed,
@@ -103,14 +171,21 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
         "file": f"{label}/{index:05d}.png",
         "image_size": config.image_size,
         "samples": config.samples,
-        "food": sample_food(rng, config, kind, label, models or {}),
-        "rotation": random_quaternion(rng),
-        "camera": sample_camera(rng, config),
-        "world": {"strength": _u(rng, *config.ambient), "color": _tint(rng, 0.08)},
+        "food": sample_food(food_rng, config, kind, label, models or {}),
+        "rotation_mode": config.rotation_mode,
+        "rotation": sample_rotation(aspect_rng(seed, "rotation"), config),
+        "camera": camera,
+        "world": sample_world(aspect_rng(seed, "world"), config),
+        "lights": sample_lights(aspect_rng(seed, "lights"), config, camera["direction"]),
+        "background": sample_background(aspect_rng(seed, "background"), config, photos or []),
+        "ground": {"shadow_catcher": bool(config.ground_plane and aspect_rng(seed, "ground").random() < config.ground_p)},
+        "serving": (sample_serving(aspect_rng(seed, "serving"), config.serving_kinds, config.serving_p) if config.on("serving")
+                    else {"kind": NEUTRAL["serving"]}),
+        "material": sample_material(aspect_rng(seed, "material"), config),
+        "distractors": (sample_distractors(aspect_rng(seed, "distractors"), config.n_distractors)
+                        if config.on("distractors") else []),
+        "effects": sample_effects(aspect_rng(seed, "effects"), config),
     }
-    record["lights"] = sample_lights(rng, config, record["camera"]["direction"])
-    record["background"] = sample_background(rng, config, photos or [])
-    record["effects"] = sample_effects(rng, config)
     return clean(record)
 
 
@@ -137,6 +212,29 @@ def random_quaternion(rng: np.random.Generator) -> list[float]:
     return [w, x, y, z]
 
 
+def sample_rotation(rng: np.random.Generator, config: RenderConfig) -> list[float]:
+    """``uniform``: uniform over SO(3) (the article's). ``food_photo``: the food lies as built (flat,
+    bun opening up) with a uniform yaw and a small tilt about a random horizontal axis. Off: identity."""
+    if not config.on("rotation"):
+        return list(NEUTRAL["rotation"])
+    if config.rotation_mode == "uniform":
+        return random_quaternion(rng)
+    yaw = rng.uniform(0, 2 * math.pi)
+    tilt = math.radians(float(np.clip(rng.normal(0, config.photo_tilt_deg), -3 * config.photo_tilt_deg,
+                                      3 * config.photo_tilt_deg)))
+    axis = rng.uniform(0, 2 * math.pi)
+    q_yaw = [math.cos(yaw / 2), 0.0, 0.0, math.sin(yaw / 2)]
+    q_tilt = [math.cos(tilt / 2), math.sin(tilt / 2) * math.cos(axis), math.sin(tilt / 2) * math.sin(axis), 0.0]
+    return _quat_mul(q_tilt, q_yaw)
+
+
+def _quat_mul(a, b) -> list[float]:
+    w1, x1, y1, z1 = a
+    w2, x2, y2, z2 = b
+    return [w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2, w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
+            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2, w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2]
+
+
 def direction(azimuth: float, elevation: float) -> list[float]:
     """Unit vector at ``azimuth`` (from +x towards +y) and ``elevation`` above the xy plane, radians."""
     return [math.cos(elevation) * math.cos(azimuth), math.cos(elevation) * math.sin(azimuth), math.sin(elevation)]
@@ -145,7 +243,14 @@ def direction(azimuth: float, elevation: float) -> list[float]:
 def sample_camera(rng: np.random.Generator, config: RenderConfig) -> dict:
     """Camera direction uniform on the band of the sphere between the two elevations (uniform in area:
     sin(elevation) is uniform), a distance factor and a focal length."""
-    low, high = (math.sin(math.radians(e)) for e in config.elevation_deg)
+    if not config.on("camera"):
+        n = NEUTRAL["camera"]
+        focal = n["focal_mm"]
+        return {"direction": direction(math.radians(n["azimuth_deg"]), math.radians(n["elevation_deg"])),
+                "distance_factor": float(np.mean(config.distance_factor)), "focal_mm": focal,
+                "sensor_mm": config.sensor_mm, "fov_deg": math.degrees(2 * math.atan(config.sensor_mm / (2 * focal)))}
+    band = config.photo_elevation_deg if config.rotation_mode == "food_photo" else config.elevation_deg
+    low, high = (math.sin(math.radians(e)) for e in band)
     elevation = math.asin(rng.uniform(low, high))
     focal = float(rng.uniform(*config.focal_mm))
     return {
@@ -161,6 +266,11 @@ def sample_lights(rng: np.random.Generator, config: RenderConfig, camera_directi
     """1-3 lights; the first (key) light comes from near the camera and above, the others anywhere
     on the camera's side, dimmer. ``direction`` points from the food towards the light."""
     cam = np.asarray(camera_direction)
+    if not config.on("lights"):
+        d = cam + np.array([0, 0, 0.6])
+        return [{"kind": NEUTRAL["lights"]["kind"], "direction": (d / np.linalg.norm(d)).tolist(),
+                 "strength": float(np.mean(config.light_strength)), "temperature_k": NEUTRAL["lights"]["temperature_k"],
+                 "color": kelvin_to_rgb(NEUTRAL["lights"]["temperature_k"]), "size": 1.0}]
     n = int(rng.integers(config.n_lights[0], config.n_lights[1] + 1))
     lights = []
     for i in range(n):
@@ -169,12 +279,40 @@ def sample_lights(rng: np.random.Generator, config: RenderConfig, camera_directi
         d = d / np.linalg.norm(d)
         kind = config.light_kinds[int(rng.integers(len(config.light_kinds)))]
         strength = rng.uniform(*config.light_strength) * (1.0 if i == 0 else rng.uniform(0.2, 0.6))
-        lights.append({"kind": kind, "direction": d.tolist(), "strength": float(strength),
-                       "color": _warm_or_cool(rng), "size": float(rng.uniform(0.5, 3.0))})
+        kelvin = float(rng.uniform(*config.light_temperature_k))
+        lights.append({"kind": kind, "direction": d.tolist(), "strength": float(strength), "temperature_k": kelvin,
+                       "color": kelvin_to_rgb(kelvin), "size": float(rng.uniform(0.5, 3.0))})
     return lights
 
 
+def sample_world(rng: np.random.Generator, config: RenderConfig) -> dict:
+    """The ambient (world) light; part of the ``lights`` randomization."""
+    if not config.on("lights"):
+        return {"strength": float(np.mean(config.ambient)), "color": [1.0, 1.0, 1.0]}
+    return {"strength": _u(rng, *config.ambient), "color": _tint(rng, 0.08)}
+
+
+def kelvin_to_rgb(kelvin: float) -> list[float]:
+    """The colour of a black body at ``kelvin`` (Tanner Helland's fit), scaled so the largest channel is 1."""
+    t = kelvin / 100.0
+    r = 255.0 if t <= 66 else 329.698727446 * (t - 60) ** -0.1332047592
+    g = 99.4708025861 * math.log(t) - 161.1195681661 if t <= 66 else 288.1221695283 * (t - 60) ** -0.0755148492
+    b = 255.0 if t >= 66 else (0.0 if t <= 19 else 138.5177312231 * math.log(t - 10) - 305.0447927307)
+    rgb = np.clip([r, g, b], 1, 255)
+    return (rgb / rgb.max()).tolist()
+
+
+def sample_material(rng: np.random.Generator, config: RenderConfig) -> dict | None:
+    """Material jitter of the food: hue shift, saturation, value and roughness factors; off: ``None``."""
+    if not config.on("material"):
+        return None
+    return {"hue": _u(rng, -config.material_hue, config.material_hue), "saturation": _u(rng, *config.material_saturation),
+            "value": _u(rng, *config.material_value), "roughness": _u(rng, *config.material_roughness)}
+
+
 def sample_background(rng: np.random.Generator, config: RenderConfig, photos: list[str]) -> dict:
+    if not config.on("background"):
+        return {"kind": NEUTRAL["background"]["kind"], "colors": [list(c) for c in NEUTRAL["background"]["colors"]]}
     if photos and rng.random() < config.photo_background_p:
         scale = float(rng.uniform(0.3, 1.0))
         return {"kind": "photo", "path": photos[int(rng.integers(len(photos)))],
@@ -193,11 +331,24 @@ def sample_background(rng: np.random.Generator, config: RenderConfig, photos: li
 
 
 def sample_effects(rng: np.random.Generator, config: RenderConfig) -> dict:
-    gains = rng.uniform(1 - config.color_shift, 1 + config.color_shift, 3) * rng.uniform(1 - config.brightness,
+    """The 2D effects; ``color``, ``noise``, ``blur`` and ``jpeg`` are switched on and off separately
+    (each from its own generator). Neutral: gains 1, saturation 1, contrast 1, no noise, no blur, no JPEG."""
+    seed = int(rng.integers(0, 2**31 - 1))
+    rngs = {name: aspect_rng(seed, name) for name in ("color", "noise", "blur", "jpeg")}
+    out = {"color_shift": [1.0, 1.0, 1.0], "saturation": 1.0, "contrast": 1.0, "noise_sigma": 0.0, "blur_radius": 0.0,
+           "jpeg_quality": 0}
+    if config.on("color"):
+        r = rngs["color"]
+        gains = r.uniform(1 - config.color_shift, 1 + config.color_shift, 3) * r.uniform(1 - config.brightness,
                                                                                          1 + config.brightness)
-    noise = float(rng.uniform(*config.noise_sigma)) if rng.random() < config.noise_p else 0.0
-    blur = float(rng.uniform(*config.blur_radius)) if rng.random() < config.blur_p else 0.0
-    return {"color_shift": gains.tolist(), "noise_sigma": noise, "blur_radius": blur}
+        out.update(color_shift=gains.tolist(), saturation=_u(r, *config.saturation), contrast=_u(r, *config.contrast))
+    if config.on("noise") and rngs["noise"].random() < config.noise_p:
+        out["noise_sigma"] = float(rngs["noise"].uniform(*config.noise_sigma))
+    if config.on("blur") and rngs["blur"].random() < config.blur_p:
+        out["blur_radius"] = float(rngs["blur"].uniform(*config.blur_radius))
+    if config.on("jpeg") and rngs["jpeg"].random() < config.jpeg_p:
+        out["jpeg_quality"] = int(rngs["jpeg"].integers(config.jpeg_quality[0], config.jpeg_quality[1] + 1))
+    return out
 
 
 def _u(rng: np.random.Generator, low: float, high: float) -> float:
@@ -206,13 +357,6 @@ def _u(rng: np.random.Generator, low: float, high: float) -> float:
 
 def _tint(rng: np.random.Generator, amount: float) -> list[float]:
     return np.clip(1 - rng.uniform(0, amount, 3), 0, 1).tolist()
-
-
-def _warm_or_cool(rng: np.random.Generator) -> list[float]:
-    """A light colour between warm (tungsten-ish) and cool (overcast) white."""
-    t = rng.uniform(-1, 1)
-    warm, cool = np.array([1.0, 0.85, 0.68]), np.array([0.85, 0.92, 1.0])
-    return (np.ones(3) + (warm - 1) * max(t, 0) + (cool - 1) * max(-t, 0)).tolist()
 
 
 def _background_color(rng: np.random.Generator) -> list[float]:

@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402  (Blender's own Python ships numpy)
 
 from hotdog.render import effects  # noqa: E402
 from hotdog.render.assets import MODEL_KIND, ModelError  # noqa: E402
-from hotdog.render.foods import build_food  # noqa: E402
+from hotdog.render.foods import build_record_food  # noqa: E402
 from hotdog.render.shapes import camera_axes, frame_camera, quaternion_matrix  # noqa: E402
 
 DEFAULT_IMAGE_SIZE = 128
@@ -197,7 +197,8 @@ def make_material(name: str, settings: dict):
     color = nodes.new("ShaderNodeAttribute")
     color.attribute_name = "base_color"
     material.node_tree.links.new(color.outputs["Color"], bsdf.inputs["Base Color"])
-    for key, socket in (("roughness", "Roughness"), ("coat", "Coat Weight"), ("sheen", "Sheen Weight")):
+    for key, socket in (("roughness", "Roughness"), ("coat", "Coat Weight"), ("sheen", "Sheen Weight"),
+                        ("metallic", "Metallic")):
         if key in settings and socket in bsdf.inputs:
             bsdf.inputs[socket].default_value = settings[key]
     return material
@@ -239,7 +240,7 @@ class Drawer:
             from hotdog.render.blender import models
 
             return models.build_model(self, record)
-        food = build_food(record["food"]["kind"], record["food"]["params"])
+        food = build_record_food(record)  # the food, its plate or foil, distractors (foods.py)
         arrays = food.arrays()
         mesh = self._keep("meshes", make_mesh(arrays))
         for name in arrays["material_names"]:
@@ -249,8 +250,21 @@ class Drawer:
         q = np.asarray(record["rotation"], dtype=float)
         obj.rotation_quaternion = (q / np.linalg.norm(q)).tolist()
         self.scene.collection.objects.link(obj)
-        world_verts = arrays["verts"] @ quaternion_matrix(q).T
+        world_verts = arrays["frame_verts"] @ quaternion_matrix(q).T  # the camera frames the food only
+        self.floor_z = float((arrays["verts"] @ quaternion_matrix(q).T)[:, 2].min())  # lowest point, plate included
         return obj, world_verts
+
+    def add_ground(self, radius: float) -> None:
+        """A table plane under the lowest point that only catches shadows (transparent elsewhere, so the
+        composited background shows through with the food's shadow on it)."""
+        bpy = self.bpy
+        mesh = self._keep("meshes", bpy.data.meshes.new("ground"))
+        s = 1.6 * radius  # small: pixels that miss everything stay transparent, and cheap
+        mesh.from_pydata([(-s, -s, 0), (s, -s, 0), (s, s, 0), (-s, s, 0)], [], [(0, 1, 2, 3)])
+        obj = self._keep("objects", bpy.data.objects.new("ground", mesh))
+        obj.location = (0.0, 0.0, self.floor_z - 1e-4)
+        obj.is_shadow_catcher = True
+        self.scene.collection.objects.link(obj)
 
     def place_camera(self, record: dict, world_verts: np.ndarray) -> float:
         """Camera along the record's direction, looking at the food, at the distance (and lens shift)
@@ -306,7 +320,12 @@ class Drawer:
     def render_rgba(self, record: dict) -> np.ndarray:
         """The food alone on a transparent background, ``(size, size, 4)`` uint8 with straight alpha."""
         self.clear()
+        self.floor_z = None
         _, world_verts = self.build(record)
+        if record.get("ground", {}).get("shadow_catcher"):
+            if self.floor_z is None:  # a model file: the lowest framed vertex
+                self.floor_z = float(world_verts[:, 2].min())
+            self.add_ground(float(np.linalg.norm(world_verts, axis=1).max()))
         self.place_camera(record, world_verts)
         self.set_lights(record, float(np.linalg.norm(world_verts, axis=1).max()))
         self.set_world(record)
