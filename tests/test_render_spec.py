@@ -470,3 +470,13 @@ def test_gallery_records_vary_one_switch_at_a_time():
     assert len({r["food"]["kind"] for r in groups["food"]}) >= 2
     with pytest.raises(ValueError, match="randomization"):
         gallery_records(RenderConfig(), switches=("wobble",))
+
+
+def test_uniform_rotation_is_the_articles_and_serves_the_food_bare():
+    recs = sample_records(RenderConfig(n_images=400, rotation_mode="uniform"))
+    q = np.array([r["rotation"] for r in recs])
+    assert np.allclose((q**2).mean(axis=0), 0.25, atol=0.04)  # uniform over SO(3)
+    assert all(r["serving"] == {"kind": "bare"} for r in recs)
+    assert RenderConfig().rotation_mode == "food_photo"
+    photo = sample_records(RenderConfig(n_images=100))
+    assert {r["serving"]["kind"] for r in photo} == set(SERVINGS)

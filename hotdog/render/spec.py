@@ -83,8 +83,10 @@ class RenderConfig:
     blur_radius: tuple[float, float] = (0.3, 1.2)  # Gaussian blur sigma, in pixels
     # --- domain randomization, each switchable on its own (see RANDOMIZATIONS and NEUTRAL) ---
     randomize: dict = field(default_factory=_all_on)  # name -> bool; a missing name counts as on
-    # object rotation: "uniform" over SO(3) (the article's) or "food_photo" (lying flat, random yaw, small tilt)
-    rotation_mode: str = "uniform"
+    # object rotation: "food_photo" (lying flat, random yaw, small tilt, camera from above or at an angle:
+    # how people photograph food, and how the real test photos look) or "uniform" over SO(3) (the article's).
+    # Under "uniform" the food is served bare: a plate tumbling in space would hide it.
+    rotation_mode: str = "food_photo"
     photo_tilt_deg: float = 12.0  # food_photo: tilt standard deviation
     photo_elevation_deg: tuple[float, float] = (25.0, 89.0)  # food_photo: camera from above or at an angle
     light_temperature_k: tuple[float, float] = (2700.0, 7500.0)  # colour temperature of each light
@@ -179,8 +181,8 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
         "lights": sample_lights(aspect_rng(seed, "lights"), config, camera["direction"]),
         "background": sample_background(aspect_rng(seed, "background"), config, photos or []),
         "ground": {"shadow_catcher": bool(config.ground_plane and aspect_rng(seed, "ground").random() < config.ground_p)},
-        "serving": (sample_serving(aspect_rng(seed, "serving"), config.serving_kinds, config.serving_p) if config.on("serving")
-                    else {"kind": NEUTRAL["serving"]}),
+        "serving": (sample_serving(aspect_rng(seed, "serving"), config.serving_kinds, config.serving_p)
+                    if config.on("serving") and config.rotation_mode == "food_photo" else {"kind": NEUTRAL["serving"]}),
         "material": sample_material(aspect_rng(seed, "material"), config),
         "distractors": (sample_distractors(aspect_rng(seed, "distractors"), config.n_distractors)
                         if config.on("distractors") else []),
