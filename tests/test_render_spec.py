@@ -480,3 +480,19 @@ def test_uniform_rotation_is_the_articles_and_serves_the_food_bare():
     assert RenderConfig().rotation_mode == "food_photo"
     photo = sample_records(RenderConfig(n_images=100))
     assert {r["serving"]["kind"] for r in photo} == set(SERVINGS)
+
+
+def test_ground_shadow_is_a_catcher_or_a_2d_drop_shadow():
+    recs = sample_records(RenderConfig(n_images=200))
+    catchers = [r["ground"]["shadow_catcher"] for r in recs]
+    assert 0 < sum(catchers) < 60
+    assert all((r["ground"]["drop_shadow"] is None) == r["ground"]["shadow_catcher"] for r in recs)
+    assert all(r["ground"] == {"shadow_catcher": False, "drop_shadow": None}
+               for r in sample_records(RenderConfig(n_images=10, ground_plane=False)))
+    bg = np.full((32, 32, 3), 200, np.uint8)
+    alpha = np.zeros((32, 32), np.uint8)
+    alpha[8:24, 8:24] = 255
+    shaded = effects.drop_shadow(bg, alpha, {"dx": 0.1, "dy": 0.1, "blur": 0.03, "strength": 0.5})
+    assert shaded.shape == bg.shape and shaded.dtype == np.uint8
+    assert shaded[20, 20].max() < 120 and (shaded[0, 0] == 200).all()  # dark under the food, untouched far away
+    assert (effects.drop_shadow(bg, alpha, None) == bg).all()

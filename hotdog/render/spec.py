@@ -90,8 +90,9 @@ class RenderConfig:
     photo_tilt_deg: float = 12.0  # food_photo: tilt standard deviation
     photo_elevation_deg: tuple[float, float] = (25.0, 89.0)  # food_photo: camera from above or at an angle
     light_temperature_k: tuple[float, float] = (2700.0, 7500.0)  # colour temperature of each light
-    ground_plane: bool = True  # a shadow-catching table plane under the food (and its plate) ...
-    ground_p: float = 0.35  # ... in this share of the images (a shadow catcher doubles the render time)
+    ground_plane: bool = True  # a shadow on the table under the food (and its plate): ...
+    ground_p: float = 0.1  # ... cast on a shadow-catching plane in Blender in this share of the images (it
+    # doubles those images' render time), else a 2D drop shadow composited under the render (effects.py)
     serving_kinds: tuple[str, ...] = SERVINGS  # what the food lies on: bare, plate, napkin, paper_tray, foil
     material_hue: float = 0.03  # hue shift in [-x, x] of the colour circle
     material_saturation: tuple[float, float] = (0.75, 1.25)
@@ -180,7 +181,7 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
         "world": sample_world(aspect_rng(seed, "world"), config),
         "lights": sample_lights(aspect_rng(seed, "lights"), config, camera["direction"]),
         "background": sample_background(aspect_rng(seed, "background"), config, photos or []),
-        "ground": {"shadow_catcher": bool(config.ground_plane and aspect_rng(seed, "ground").random() < config.ground_p)},
+        "ground": sample_ground(aspect_rng(seed, "ground"), config),
         "serving": (sample_serving(aspect_rng(seed, "serving"), config.serving_kinds, config.serving_p)
                     if config.on("serving") and config.rotation_mode == "food_photo" else {"kind": NEUTRAL["serving"]}),
         "material": sample_material(aspect_rng(seed, "material"), config),
@@ -285,6 +286,19 @@ def sample_lights(rng: np.random.Generator, config: RenderConfig, camera_directi
         lights.append({"kind": kind, "direction": d.tolist(), "strength": float(strength), "temperature_k": kelvin,
                        "color": kelvin_to_rgb(kelvin), "size": float(rng.uniform(0.5, 3.0))})
     return lights
+
+
+def sample_ground(rng: np.random.Generator, config: RenderConfig) -> dict:
+    """The food's shadow on the table: a Blender shadow catcher (``ground_p``) or a 2D drop shadow
+    (offset, softness and darkness); without ``ground_plane``: neither."""
+    catcher = bool(config.ground_plane and rng.random() < config.ground_p)
+    shadow = None
+    if config.ground_plane and not catcher:
+        angle = rng.uniform(0, 2 * math.pi)
+        offset = rng.uniform(0.0, 0.06)
+        shadow = {"dx": offset * math.cos(angle), "dy": offset * math.sin(angle), "blur": _u(rng, 0.015, 0.05),
+                  "strength": _u(rng, 0.25, 0.6)}
+    return {"shadow_catcher": catcher, "drop_shadow": shadow}
 
 
 def sample_world(rng: np.random.Generator, config: RenderConfig) -> dict:
