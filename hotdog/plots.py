@@ -149,3 +149,23 @@ def confusion_matrices(results: dict[str, dict]):
         ax.set(xlabel="predicted", ylabel="true", title=MODE_LABELS[mode])
     fig.tight_layout()
     return fig
+
+
+def randomization_gallery(groups: dict[str, list], size: float = 1.25):
+    """One row per randomization (switched on alone, everything else neutral), its renders side by side."""
+    from PIL import Image
+
+    rows, columns = len(groups), max(len(paths) for paths in groups.values())
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size + 1.2, rows * size), squeeze=False)
+    for row, (name, image_paths) in enumerate(groups.items()):
+        for column, ax in enumerate(axes[row]):
+            ax.set_xticks([]), ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if column < len(image_paths):
+                with Image.open(image_paths[column]) as image:
+                    ax.imshow(image.convert("RGB"))
+        axes[row][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
+    fig.suptitle("Each randomization on its own (all others fixed)")
+    fig.tight_layout()
+    return fig
