@@ -169,3 +169,20 @@ def randomization_gallery(groups: dict[str, list], size: float = 1.25):
     fig.suptitle("Each randomization on its own (all others fixed)")
     fig.tight_layout()
     return fig
+
+
+def renders_vs_photos(renders, photos, n: int = 32, seed: int = 0, columns: int = 8, size: float = 1.1):
+    """``n`` rendered images above ``n`` real photos (datasets yielding (image, label)), as the network sees them."""
+    generator = torch.Generator().manual_seed(seed)
+    picks = [torch.randperm(len(ds), generator=generator)[:n].tolist() for ds in (renders, photos)]
+    rows = int(np.ceil(n / columns))
+    fig, axes = plt.subplots(2 * rows, columns, figsize=(columns * size, 2 * rows * size + 0.6), squeeze=False)
+    for block, (dataset, indices) in enumerate(zip((renders, photos), picks)):
+        for k, ax in enumerate(axes[block * rows:(block + 1) * rows].flat):
+            ax.axis("off")
+            if k < len(indices):
+                ax.imshow(_as_image(dataset[indices[k]][0]))
+        axes[block * rows][0].set_title(["rendered", "real photos"][block], loc="left", fontsize=10)
+    fig.suptitle(f"{n} renders (top) and {n} real photos (bottom), 128 x 128")
+    fig.tight_layout()
+    return fig
