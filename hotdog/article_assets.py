@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import urllib.parse
 import urllib.request
-from importlib import resources
 from pathlib import Path
 
 from hotdog.download import DownloadError, read_checksums, sha256
@@ -28,15 +27,7 @@ BASE_URL = f"https://raw.githubusercontent.com/{REPOSITORY}/{COMMIT}"
 
 def article_checksums(path: str | Path | None = None) -> dict[str, str]:
     """``{relative path: sha256}`` of the article's assets (default: the packaged list)."""
-    if path:
-        return read_checksums(path)
-    text = resources.files("hotdog").joinpath("assets/article.sha256").read_text()
-    found = {}
-    for line in text.splitlines():
-        if line.strip():
-            digest, name = line.split(maxsplit=1)
-            found[name.strip()] = digest.lower()
-    return found
+    return read_checksums(path, packaged="article.sha256")
 
 
 def default_dest() -> Path:

@@ -25,10 +25,10 @@ class DownloadError(RuntimeError):
     """The download failed or did not deliver what the checksum list expects."""
 
 
-def read_checksums(path: str | Path | None = None) -> dict[str, str]:
-    """``{relative path: sha256}`` from a ``sha256sum``-style list (default: the packaged one)."""
+def read_checksums(path: str | Path | None = None, packaged: str = "authentic.sha256") -> dict[str, str]:
+    """``{relative path: sha256}`` from a ``sha256sum``-style list (default: ``hotdog/assets/<packaged>``)."""
     text = (Path(path).read_text() if path else
-            resources.files("hotdog").joinpath("assets/authentic.sha256").read_text())
+            resources.files("hotdog").joinpath(f"assets/{packaged}").read_text())
     checksums = {}
     for line in text.splitlines():
         if line.strip():

@@ -1,5 +1,8 @@
 """Fixtures shared by the unit tests (the environment is set in the root conftest.py)."""
 
+import functools
+import http.server
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -37,3 +40,16 @@ def image_folder(tmp_path) -> Path:
         write_image(root / "hotdog" / f"h{i}.jpg", size=(160 + 10 * i, 120), seed=i)
         write_image(root / "not_hotdog" / f"n{i}.png", size=(100, 140 + 5 * i), seed=100 + i)
     return root
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A static HTTP server on 127.0.0.1 serving ``tmp_path/www``: yields (folder, base URL)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()

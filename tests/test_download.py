@@ -1,27 +1,12 @@
 """The download helper against a local HTTP server on 127.0.0.1 (there is no internet in CI)."""
 
-import functools
 import hashlib
-import http.server
-import threading
 import zipfile
 
 import pytest
 
 from hotdog import download
 from conftest import write_image
-
-
-@pytest.fixture
-def server(tmp_path):
-    root = tmp_path / "www"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 def make_mirror(tmp_path, root, layout):

@@ -4,14 +4,11 @@ The article's own models are read from the shared data beside the checkout (skip
 ``bpy`` is only imported in a child process, never in the pytest process.
 """
 
-import functools
 import hashlib
-import http.server
 import importlib.util
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -196,18 +193,6 @@ def test_models_render_textured_and_a_bad_model_is_skipped(tmp_path):
 
 
 # --------------------------------------------------------------------------- the article's assets
-
-
-@pytest.fixture
-def server(tmp_path):
-    root = tmp_path / "www"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 def _mirror(tmp_path, root, files):

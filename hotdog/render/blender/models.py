@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -165,6 +164,8 @@ def textured_material(bpy, name: str, texture: str | None, color, blocks: list):
 
 def _import(bpy, path: str, operator: str) -> LoadedModel:
     """Import with ``bpy.ops.<operator>``, keep the meshes, remove every imported object."""
+    from hotdog.render.blender.worker import _quiet_stdout  # the importers print to fd 1 too
+
     group, name = operator.split(".")
     before = set(bpy.data.objects)
     before_meshes = set(bpy.data.meshes)
@@ -207,25 +208,6 @@ def _import(bpy, path: str, operator: str) -> LoadedModel:
     normalise = np.diag([scale, scale, scale, 1.0])
     normalise[:3, 3] = -centre * scale
     return LoadedModel(path, meshes, [normalise @ m for m in matrices], (verts - centre) * scale, blocks)
-
-
-@contextmanager
-def _quiet_stdout():
-    """Silence the importers' timing lines, which go straight to file descriptor 1."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 def _remove_new(bpy, before_objects: set, before_meshes: set, keep: set = frozenset()) -> None:
