@@ -217,10 +217,6 @@ class TensorImages(Dataset):
     def __getitem__(self, index):
         return normalize(self.images[index]), self.labels[index]
 
-    def subset(self, indices) -> "TensorImages":
-        indices = torch.as_tensor(list(indices), dtype=torch.long)
-        return TensorImages(self.images[indices], self.labels[indices], [self.paths[i] for i in indices.tolist()])
-
 
 def _folder_and_indices(dataset: Dataset) -> tuple[HotdogImageFolder, list[int]]:
     if isinstance(dataset, Subset):

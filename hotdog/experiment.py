@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import torch
+from torch.utils.data import Subset
 
 from hotdog import data, metrics, paths, plots, settings
 from hotdog.train import CHECKPOINT_NAMES, TrainConfig, default_device, load_model, train
@@ -33,10 +34,10 @@ def prepare_data(sizes: settings.Sizes, seed: int = 0, synthetic_root: Path | No
     """Decoded, cached datasets: ``authentic_train``, ``test`` and (if a folder is given) ``synthetic``."""
     authentic = data.authentic()
     train_set, test_set = data.split(authentic, seed=seed)
-    train_cached = data.cache(train_set, progress=progress)
-    if sizes.authentic_train_limit is not None:
-        train_cached = train_cached.subset(range(min(sizes.authentic_train_limit, len(train_cached))))
-    prepared = {"authentic_train": train_cached, "test": data.cache(test_set, progress=progress),
+    if sizes.authentic_train_limit is not None:  # the first N training photos, decoded alone
+        train_set = Subset(train_set.dataset, train_set.indices[:sizes.authentic_train_limit])
+    prepared = {"authentic_train": data.cache(train_set, progress=progress),
+                "test": data.cache(test_set, progress=progress),
                 "authentic_root": str(authentic.root), "skipped": authentic.skipped}
     if synthetic_root is not None:
         prepared["synthetic"] = data.cache(data.synthetic(synthetic_root), progress=progress)

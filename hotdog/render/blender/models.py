@@ -15,8 +15,6 @@ objects after the record, so memory stays flat. The model is centred and scaled 
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
