@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hotdog.render.run import WORKER_ENV  # noqa: E402
 
 CHILD = r"""
 import json, sys, time
@@ -48,8 +52,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="hotdog-membench-") as out:
         code = CHILD.format(root=str(ROOT), n=args.n, block=args.block, out=out)
         child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                                 env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                                      **{k: v for k, v in __import__("os").environ.items()}})
+                                 env={**os.environ, **WORKER_ENV})  # as render_dataset's workers get
         rows = []
         for line in child.stdout:
             if line.startswith("{"):

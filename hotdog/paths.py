@@ -50,6 +50,12 @@ def synthetic_dir() -> Path:
     return _env_path("HOTDOG_SYNTHETIC") or data_dir() / "synthetic"
 
 
+def sample_synthetic_dir() -> Path:
+    """320 renders kept in the repository (``data/synthetic_sample``), so the notebooks that do not
+    render run anywhere, Blender or not (``scripts/make_synthetic_sample.py`` made them)."""
+    return project_root() / "data" / "synthetic_sample"
+
+
 def results_dir(size: str | None = None) -> Path:
     env = _env_path("HOTDOG_RESULTS")
     if env is not None:

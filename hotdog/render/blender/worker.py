@@ -15,7 +15,7 @@ file is a script for another interpreter that has ``bpy``, or for a Blender exec
     python worker.py shard.json out_dir [--report report.json]
     blender -b --factory-startup --python-exit-code 1 --python worker.py -- shard.json out_dir --report r.json
 
-``shard.json`` holds ``{"records": [...], "image_size": 128, "samples": 8, "threads": null}`` (or just
+``shard.json`` holds ``{"records": [...], "image_size": 128, "samples": 2, "threads": null}`` (or just
 the list of records).
 """
 
@@ -44,7 +44,7 @@ from hotdog.render.foods import build_record_food  # noqa: E402
 from hotdog.render.shapes import camera_axes, frame_camera, quaternion_matrix  # noqa: E402
 
 DEFAULT_IMAGE_SIZE = 128
-DEFAULT_SAMPLES = 8
+DEFAULT_SAMPLES = 2
 
 BPY_HELP = (
     "Blender's Python module (bpy) cannot be imported in this Python ({version}). bpy wheels exist for "
@@ -111,10 +111,29 @@ def _quiet_stdout():
         os.close(devnull)
 
 
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Cap glibc's malloc arenas (``mallopt(M_ARENA_MAX)``), as ``MALLOC_ARENA_MAX=2`` would.
+
+    Cycles renders each image on fresh threads; glibc gives threads arenas of their own and returns
+    little of their memory, so a worker's RSS grew by about 22 MB per 1,000 images while Python's
+    own memory stayed flat. With two arenas it stays flat (benchmarks/bench_render_memory.py).
+    A no-op (False) where there is no glibc (macOS, Windows, musl).
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(-8, int(arenas)))  # M_ARENA_MAX
+    except (OSError, AttributeError, TypeError):
+        return False
+
+
 def setup_scene(image_size: int = DEFAULT_IMAGE_SIZE, samples: int = DEFAULT_SAMPLES, threads: int | None = None):
     """An empty scene with Cycles (CPU, few samples, fast denoiser), a transparent film, a camera and
     a world. Returns ``(scene, skipped)`` where ``skipped`` lists settings this Blender lacks."""
     bpy = import_bpy()
+    limit_malloc_arenas()
     with _quiet_stdout():
         bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
@@ -130,7 +149,10 @@ def setup_scene(image_size: int = DEFAULT_IMAGE_SIZE, samples: int = DEFAULT_SAM
     _set(cycles, "denoising_quality", "FAST", skipped)
     for name, value in (("max_bounces", 4), ("diffuse_bounces", 2), ("glossy_bounces", 2), ("transmission_bounces", 0),
                         ("volume_bounces", 0), ("transparent_max_bounces", 2), ("caustics_reflective", False),
-                        ("caustics_refractive", False)):
+                        ("caustics_refractive", False),
+                        # a food scene has one to three lights: choosing among them with the light tree
+                        # costs more than it saves (about 10 % of the render time, benchmarks/bench_render.py)
+                        ("use_light_tree", False)):
         _set(cycles, name, value, skipped)
     render = scene.render
     render.resolution_x = render.resolution_y = image_size
@@ -389,7 +411,7 @@ def render_shard(records: list[dict], out_dir: str | os.PathLike, image_size: in
     """Render the records whose image is missing under ``out_dir``; one dict per record:
     ``{"index", "file", "seconds", "status"}`` with status ``"rendered"`` or ``"skipped"``.
 
-    ``image_size`` and ``samples`` default to the records' own (the config's), else 128 and 8.
+    ``image_size`` and ``samples`` default to the records' own (the config's), else 128 and 2.
     ``threads`` fixes Cycles' thread count (one per core is best when several workers share the CPU).
     """
     out_dir = Path(out_dir)
