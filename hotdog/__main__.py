@@ -3,14 +3,20 @@
     python -m hotdog run                 # the main job: render, train three ways, compare
     python -m hotdog download            # fetch the 998 real photos into the HOTDOG_AUTHENTIC folder
     python -m hotdog render --images 200 # render synthetic images into the HOTDOG_SYNTHETIC folder
+    python -m hotdog train both          # train the article's network: authentic | synthetic | both
     python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
     python -m hotdog predict PHOTO [PHOTO ...]     # "Hotdog!" or "Not hotdog!"
+
+Every command takes the same defaults as the notebooks: sizes from HOTDOG_SIZE (tiny | small |
+article, default small; see hotdog/settings.py), folders from HOTDOG_AUTHENTIC, HOTDOG_SYNTHETIC and
+HOTDOG_RESULTS (see hotdog/paths.py). `python -m hotdog COMMAND --help` explains each command.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _run(args) -> None:
@@ -40,6 +46,32 @@ def _render(args) -> None:
     print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
 
 
+def _train(args) -> None:
+    from hotdog import paths, settings
+    from hotdog.experiment import format_table, prepare_data
+    from hotdog.train import TrainConfig, train
+
+    sizes = settings.sizes(args.size)
+    if args.epochs is not None:
+        sizes = settings.sizes(sizes.name, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
+                               authentic_epochs=args.epochs)
+    synthetic_root = None
+    if args.mode != "authentic":
+        synthetic_root = Path(args.synthetic) if args.synthetic else paths.synthetic_dir()
+    prepared = prepare_data(sizes, seed=args.seed, synthetic_root=synthetic_root)
+    config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
+                         authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, seed=args.seed)
+    out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
+    training = {"authentic": prepared["authentic_train"], **({"synthetic": prepared["synthetic"]} if synthetic_root else {})}
+    model, history = train(args.mode, training, config, test=prepared["test"], checkpoint_dir=out)
+    from hotdog import metrics
+    from hotdog.train import CHECKPOINT_NAMES
+
+    probabilities, labels = metrics.predict(model, prepared["test"])
+    print(format_table({args.mode: metrics.summarize(probabilities, labels)}))
+    print(f"checkpoint: {out / (CHECKPOINT_NAMES[args.mode] + '.pt')}")
+
+
 def _evaluate(args) -> None:
     from hotdog import data, metrics
     from hotdog.train import load_model
@@ -58,12 +90,10 @@ def _evaluate(args) -> None:
 
 
 def _predict(args) -> int:
-    from hotdog import paths
-    from hotdog.seefood import predict_files
-    from hotdog.train import CHECKPOINT_NAMES, load_model
+    from hotdog.seefood import SHIPPED, predict_files
+    from hotdog.train import load_model
 
-    checkpoint = args.checkpoint or paths.results_dir() / "checkpoints" / f"{CHECKPOINT_NAMES['both']}.pt"
-    answers = predict_files(args.photos, load_model(checkpoint))
+    answers = predict_files(args.photos, load_model(args.checkpoint or SHIPPED))
     if not answers:
         raise FileNotFoundError(f"no image files in {' '.join(args.photos)}")
     for answer in answers:
@@ -101,6 +131,17 @@ def main(argv: list[str] | None = None) -> int:
                    help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
     p.set_defaults(func=_render)
 
+    p = sub.add_parser("train", help="train the article's network one way and test it on the held-out real photos")
+    p.add_argument("mode", choices=["authentic", "synthetic", "both"],
+                   help="authentic: real photos only; synthetic: renders only; both: renders, then real photos")
+    p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
+                   help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
+    p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the 799/199 split, initialisation and batches")
+    p.add_argument("--synthetic", default=None, help="rendered images (default: the HOTDOG_SYNTHETIC setting)")
+    p.add_argument("--out", default=None, help="checkpoint folder (default: results/<size>/checkpoints)")
+    p.set_defaults(func=_train)
+
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")
     p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")
     p.add_argument("folder", nargs="?", default=None,
@@ -111,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("predict", help="SeeFood: is it a hotdog? for photos or folders of photos")
     p.add_argument("photos", nargs="+", help="image files or folders")
     p.add_argument("--checkpoint", default=None,
-                   help="model to use (default: the 'both' model of the last run, results/<size>/checkpoints)")
+                   help="model to use (default: the one shipped with hotdog, hotdog/assets/hotdog_classifier.pt)")
     p.set_defaults(func=_predict)
 
     args = parser.parse_args(argv)

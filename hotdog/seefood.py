@@ -3,11 +3,17 @@
 ``predict_files`` takes image files or folders of them, prepares each photo exactly as the test
 photos were prepared (:func:`hotdog.data.transform`), and returns the probability of hotdog per file.
 A missing file, a file that is not an image, or an image too large to open safely is reported by
-name, without stopping the others.
+name, without stopping the others. :func:`upload_widget` does the same in a notebook for uploaded
+photos, showing each one with its answer.
+
+The model defaults to the checkpoint shipped in the package (:data:`SHIPPED`, about 2 MB), whose
+measured accuracy :func:`shipped_info` reports.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +23,18 @@ from PIL import Image
 from hotdog import data
 
 MAX_PIXELS = 100_000_000  # larger than any photo; refuses decompression bombs
+SHIPPED = Path(__file__).parent / "assets" / "hotdog_classifier.pt"
+
+
+def shipped_info() -> dict:
+    """Where the shipped model comes from and its accuracy on the held-out real photos."""
+    return json.loads(SHIPPED.with_suffix(".json").read_text())
+
+
+def shipped_model(device: str | None = None) -> torch.nn.Module:
+    from hotdog.train import load_model
+
+    return load_model(SHIPPED, device)
 
 
 @dataclass
@@ -43,27 +61,105 @@ def expand(paths) -> list[Path]:
     return files
 
 
-def load_for_model(path: Path) -> torch.Tensor:
-    if not path.exists():
+def open_photo(source) -> Image.Image:
+    """A path or a file object as an RGB photo, refusing images above :data:`MAX_PIXELS`."""
+    if isinstance(source, (str, Path)) and not Path(source).exists():
         raise FileNotFoundError("no such file")
-    with Image.open(path) as probe:
+    with Image.open(source) as probe:
         if probe.size[0] * probe.size[1] > MAX_PIXELS:
             raise ValueError(f"{probe.size[0]}x{probe.size[1]} pixels is too large; shrink it below "
                              f"{MAX_PIXELS // 1_000_000} megapixels")
-    return data.transform()(data.load_rgb(path))
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return data.load_rgb(source)
 
 
-def predict_files(paths, model: torch.nn.Module) -> list[Answer]:
-    """One :class:`Answer` per image file in ``paths`` (files or folders)."""
-    answers, device = [], next(model.parameters()).device
+def load_for_model(path: Path) -> torch.Tensor:
+    return data.transform()(open_photo(path))
+
+
+def probability(model: torch.nn.Module, photo: Image.Image) -> float:
+    """The model's probability of hotdog for one photo."""
     model.eval()
-    for path in expand(paths):
-        try:
-            image = load_for_model(path)
-        except Exception as error:  # noqa: BLE001  (each file's problem is reported, the rest go on)
-            reason = str(error) if isinstance(error, (FileNotFoundError, ValueError)) else "not a readable image"
-            answers.append(Answer(str(path), error=reason))
-            continue
-        with torch.no_grad():
-            answers.append(Answer(str(path), float(model(image.unsqueeze(0).to(device))[0])))
-    return answers
+    with torch.no_grad():
+        return float(model(data.transform()(photo).unsqueeze(0).to(next(model.parameters()).device))[0])
+
+
+def judge(source, model: torch.nn.Module, name: str | None = None) -> tuple[Answer, Image.Image | None]:
+    """The answer for one photo (a path or a file object) and the photo itself (None if unreadable)."""
+    name = name or str(source)
+    try:
+        photo = open_photo(source)
+    except Exception as error:  # noqa: BLE001  (each file's problem is reported, the rest go on)
+        reason = str(error) if isinstance(error, (FileNotFoundError, ValueError)) else "not a readable image"
+        return Answer(name, error=reason), None
+    return Answer(name, probability(model, photo)), photo
+
+
+def predict_files(paths, model: torch.nn.Module | None = None) -> list[Answer]:
+    """One :class:`Answer` per image file in ``paths`` (files or folders); the shipped model by default."""
+    model = model or shipped_model()
+    return [judge(path, model)[0] for path in expand(paths)]
+
+
+def predict_bytes(name: str, content: bytes, model: torch.nn.Module | None = None) -> tuple[Answer, Image.Image | None]:
+    """An uploaded file's answer, and the photo (None if it is not one)."""
+    return judge(io.BytesIO(content), model or shipped_model(), name)
+
+
+def show_answer(answer: Answer, photo: Image.Image | None):
+    """The photo with its answer as the title (a matplotlib figure), or the error as text."""
+    import matplotlib.pyplot as plt
+
+    if photo is None:
+        print(f"{answer.path}: {answer.verdict}")
+        return None
+    figure, ax = plt.subplots(figsize=(3.2, 3.4))
+    ax.imshow(photo)
+    ax.set_axis_off()
+    hotdog = answer.probability >= 0.5
+    ax.set_title(f"{'Hotdog!' if hotdog else 'Not hotdog!'}  ({answer.probability:.0%} hotdog)",
+                 color="tab:green" if hotdog else "tab:red", fontsize=13, fontweight="bold")
+    figure.tight_layout()
+    return figure
+
+
+def show_answers(pairs, columns: int = 4):
+    """Several ``(Answer, photo)`` pairs as one grid of photos titled with their answers."""
+    import matplotlib.pyplot as plt
+
+    pairs = [(a, p) for a, p in pairs if p is not None]
+    rows = -(-len(pairs) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.8 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, (answer, photo) in zip(axes.flat, pairs):
+        hotdog = answer.probability >= 0.5
+        ax.imshow(photo)
+        ax.set_title(f"{'Hotdog!' if hotdog else 'Not hotdog!'} ({answer.probability:.0%})",
+                     color="tab:green" if hotdog else "tab:red", fontsize=11, fontweight="bold")
+    figure.tight_layout()
+    return figure
+
+
+def upload_widget(model: torch.nn.Module | None = None):
+    """An upload button (ipywidgets) that answers for every photo uploaded, with the photo shown."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    model = model or shipped_model()
+    upload = widgets.FileUpload(accept="image/*", multiple=True, description="Upload a photo")
+    output = widgets.Output()
+
+    def on_upload(change) -> None:
+        output.clear_output()
+        with output:
+            for item in change["new"]:  # ipywidgets 8: dicts with name and content
+                figure = show_answer(*predict_bytes(item["name"], bytes(item["content"]), model))
+                if figure is not None:
+                    display(figure)
+                    plt.close(figure)
+
+    upload.observe(on_upload, names="value")
+    return widgets.VBox([widgets.HTML("<b>SeeFood</b>: is it a hotdog? Upload one or more photos."), upload, output])

@@ -8,7 +8,7 @@ from hotdog.__main__ import main
 from hotdog.model import BinaryClassifier
 
 
-@pytest.mark.parametrize("command", ["run", "download", "render", "evaluate", "predict"])
+@pytest.mark.parametrize("command", ["run", "download", "render", "train", "evaluate", "predict"])
 def test_every_subcommand_explains_itself(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
@@ -57,3 +57,58 @@ def test_predict_refuses_a_huge_image(tmp_path, monkeypatch):
     model = BinaryClassifier()
     [answer] = seefood.predict_files([tmp_path / "big.png"], model)
     assert answer.probability is None and "too large" in answer.error
+
+
+def test_download_command_fetches_and_verifies(tmp_path, server, capsys, monkeypatch):
+    import functools
+
+    from hotdog import download
+    from test_download import LAYOUT, make_mirror
+
+    root, url = server
+    make_mirror(tmp_path, root, LAYOUT)
+    monkeypatch.setattr(download, "download_authentic", functools.partial(
+        download.download_authentic, url=f"{url}/archive.zip", checksums=tmp_path / "sums.txt", progress=False))
+    assert main(["download", "--dest", str(tmp_path / "photos")]) == 0
+    assert "photos in" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "photos").iterdir()) == ["hotdog", "not_hotdog"]
+
+
+def test_render_command_renders_a_tiny_set(tmp_path, capsys):
+    assert main(["render", "--images", "4", "--jobs", "1", "--dest", str(tmp_path / "renders")]) == 0
+    assert len(list((tmp_path / "renders").rglob("*.png"))) == 4
+    assert (tmp_path / "renders" / "manifest.jsonl").exists()
+    assert "images_per_minute" in capsys.readouterr().out
+
+
+def test_train_command_trains_tests_and_saves(tmp_path, capsys):
+    out = tmp_path / "checkpoints"
+    assert main(["train", "authentic", "--size", "tiny", "--epochs", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "authentic only" in printed and "/199" in printed
+    assert (out / "binary_classifier_authentic.pt").exists()
+    assert main(["evaluate", str(out / "binary_classifier_authentic.pt")]) == 0
+    assert "accuracy" in capsys.readouterr().out
+
+
+def test_predict_uses_the_shipped_model_by_default(image_folder, capsys):
+    assert main(["predict", str(image_folder / "hotdog" / "h0.jpg")]) == 0
+    assert "h0.jpg: " in capsys.readouterr().out
+
+
+def test_the_shipped_model_states_its_measured_accuracy():
+    from hotdog import seefood
+
+    info = seefood.shipped_info()
+    assert 0.5 < info["accuracy"] <= 1 and info["correct"] == round(info["accuracy"] * info["total"])
+    model = seefood.shipped_model()
+    assert sum(p.numel() for p in model.parameters()) == 478_273
+
+
+def test_lab_command_starts_jupyterlab_in_the_project_environment():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(["bash", str(root / "lab.sh"), "--version"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()[0].isdigit()  # JupyterLab's version: the environment has it
