@@ -41,31 +41,36 @@ def _render(args) -> None:
     from hotdog.render import RenderConfig, render_dataset
 
     n = args.images or settings.sizes(args.size).n_synthetic
-    report = render_dataset(args.dest or paths.synthetic_dir(), RenderConfig(n_images=n, seed=args.seed),
-                            n_jobs=args.jobs, blender=args.blender)
+    config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples).without(*args.without)
+    report = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
 
 
 def _train(args) -> None:
+    import dataclasses
+
     from hotdog import paths, settings
     from hotdog.experiment import format_table, prepare_data
-    from hotdog.train import TrainConfig, train
+    from hotdog import metrics
+    from hotdog.train import CHECKPOINT_NAMES, TrainConfig, train
 
     sizes = settings.sizes(args.size)
     if args.epochs is not None:
-        sizes = settings.sizes(sizes.name, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
-                               authentic_epochs=args.epochs)
+        sizes = dataclasses.replace(sizes, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
+                                    authentic_epochs=args.epochs)
+    if args.photos is not None:
+        sizes = dataclasses.replace(sizes, authentic_train_limit=args.photos)
     synthetic_root = None
     if args.mode != "authentic":
         synthetic_root = Path(args.synthetic) if args.synthetic else paths.synthetic_dir()
     prepared = prepare_data(sizes, seed=args.seed, synthetic_root=synthetic_root)
+    print(f"{len(prepared.get('synthetic', []))} synthetic images, {len(prepared['authentic_train'])} real training "
+          f"photos, {len(prepared['test'])} real test photos")
     config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
                          authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, seed=args.seed)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
     training = {"authentic": prepared["authentic_train"], **({"synthetic": prepared["synthetic"]} if synthetic_root else {})}
-    model, history = train(args.mode, training, config, test=prepared["test"], checkpoint_dir=out)
-    from hotdog import metrics
-    from hotdog.train import CHECKPOINT_NAMES
+    model, _ = train(args.mode, training, config, test=prepared["test"], checkpoint_dir=out)
 
     probabilities, labels = metrics.predict(model, prepared["test"])
     print(format_table({args.mode: metrics.summarize(probabilities, labels)}))
@@ -102,6 +107,8 @@ def _predict(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from hotdog.render.spec import RANDOMIZATIONS
+
     parser = argparse.ArgumentParser(prog="hotdog", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", choices=["tiny", "small", "article"], default=None)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", type=int, default=2, help="parallel Blender worker processes")
+    p.add_argument("--samples", type=int, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")
+    p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=RANDOMIZATIONS,
+                   help="randomizations to switch off, for an ablation: " + ", ".join(RANDOMIZATIONS))
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--blender", default=None,
                    help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
@@ -137,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
                    help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
     p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--photos", type=int, default=None,
+                   help="train on only the first N of the 799 real training photos (default: the preset's)")
     p.add_argument("--seed", type=int, default=0, help="seed for the 799/199 split, initialisation and batches")
     p.add_argument("--synthetic", default=None, help="rendered images (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--out", default=None, help="checkpoint folder (default: results/<size>/checkpoints)")

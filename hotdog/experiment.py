@@ -128,6 +128,7 @@ def run(size: str | None = None, seed: int = 0, render: bool = True, progress: b
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     save_figures(summary, out)
+    save_contact_sheet(synthetic_root, out)
     print("\nAccuracy on the held-out real photos\n" + format_table(results))
     print(f"\nwall time {timings['total'] / 60:.1f} min; summary and figures in {out}")
     return summary
@@ -141,6 +142,17 @@ def save_figures(summary: dict, out: Path) -> None:
                          ("confusion.png", plots.confusion_matrices(summary["results"]))):
         figure.savefig(out / name, dpi=110)
         plt.close(figure)
+
+
+def save_contact_sheet(synthetic_root: Path, out: Path) -> Path:
+    """``renders_vs_photos.png``: 32 renders above 32 real photos, as the network sees them."""
+    import matplotlib.pyplot as plt
+
+    figure = plots.renders_vs_photos(data.synthetic(synthetic_root, transform=data.transform()),
+                                     data.authentic(transform=data.transform()))
+    figure.savefig(out / "renders_vs_photos.png", dpi=110)
+    plt.close(figure)
+    return out / "renders_vs_photos.png"
 
 
 def load_summary(size: str | None = None) -> dict:

@@ -87,8 +87,8 @@ def plan(runtime: Runtime, render: bool = False, article_assets: bool = False) -
     if article_assets and not runtime.has_article_assets:
         steps.append(Step("article", "download the article's four hotdog models and 19 background photos"))
     if not render and not runtime.has_renders:
-        steps.append(Step("note", "no renders in this session yet: the notebooks use the 320 renders kept in "
-                                  "data/synthetic_sample (run 01_render to make your own)"))
+        steps.append(Step("note", "no renders in the HOTDOG_SYNTHETIC folder yet: this notebook uses the 320 "
+                                  "renders kept in data/synthetic_sample (run 01_render to make your own)"))
     if runtime.gpu:
         steps.append(Step("note", f"GPU: {runtime.gpu}; training runs on it"))
     elif runtime.colab:
@@ -205,7 +205,7 @@ def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) 
         if blender:
             os.environ["HOTDOG_BLENDER"] = blender
         print(f"  - renderer: {'Blender at ' + blender if blender else 'bpy in worker processes'}")
-    if not render and not runtime.has_renders and not os.environ.get("HOTDOG_SYNTHETIC"):
+    if not render and not runtime.has_renders:  # HOTDOG_SYNTHETIC is empty or missing: use the kept renders
         from hotdog import paths
 
         os.environ["HOTDOG_SYNTHETIC"] = str(paths.sample_synthetic_dir())

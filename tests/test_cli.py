@@ -75,7 +75,8 @@ def test_download_command_fetches_and_verifies(tmp_path, server, capsys, monkeyp
 
 
 def test_render_command_renders_a_tiny_set(tmp_path, capsys):
-    assert main(["render", "--images", "4", "--jobs", "1", "--dest", str(tmp_path / "renders")]) == 0
+    assert main(["render", "--images", "4", "--jobs", "1", "--without", "background", "noise",
+                 "--dest", str(tmp_path / "renders")]) == 0
     assert len(list((tmp_path / "renders").rglob("*.png"))) == 4
     assert (tmp_path / "renders" / "manifest.jsonl").exists()
     assert "images_per_minute" in capsys.readouterr().out
@@ -83,9 +84,9 @@ def test_render_command_renders_a_tiny_set(tmp_path, capsys):
 
 def test_train_command_trains_tests_and_saves(tmp_path, capsys):
     out = tmp_path / "checkpoints"
-    assert main(["train", "authentic", "--size", "tiny", "--epochs", "1", "--out", str(out)]) == 0
+    assert main(["train", "authentic", "--size", "tiny", "--epochs", "1", "--photos", "64", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "authentic only" in printed and "/199" in printed
+    assert "authentic only" in printed and "/199" in printed and "64 real training photos" in printed
     assert (out / "binary_classifier_authentic.pt").exists()
     assert main(["evaluate", str(out / "binary_classifier_authentic.pt")]) == 0
     assert "accuracy" in capsys.readouterr().out
