@@ -77,6 +77,41 @@ def _train(args) -> None:
     print(f"checkpoint: {out / (CHECKPOINT_NAMES[args.mode] + '.pt')}")
 
 
+def _study(args) -> None:
+    import dataclasses
+
+    from hotdog import paths, settings, study
+    from hotdog.train import TrainConfig
+
+    sizes = settings.sizes(args.size)
+    if args.epochs is not None:
+        sizes = dataclasses.replace(sizes, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
+                                    authentic_epochs=args.epochs)
+    root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}"
+    if not args.no_render:  # renders only what is missing; the same set for every seed
+        from hotdog.render import RenderConfig, render_dataset
+
+        render_dataset(root, RenderConfig(n_images=sizes.n_synthetic, seed=0), n_jobs=sizes.render_jobs)
+    config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
+                         authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, precision=args.precision)
+    for seed in args.seeds:
+        print(f"== {args.name}: seed {seed}")
+        study.run_seed(args.name, seed, sizes, config, root)
+    print(study.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
+
+
+def _compare(args) -> None:
+    from hotdog import study
+
+    names = args.names
+    if not names and study.studies_dir().is_dir():
+        names = sorted(p.name for p in study.studies_dir().iterdir() if p.is_dir())
+    if not names:
+        raise FileNotFoundError(f"no studies in {study.studies_dir()}; run `python -m hotdog study NAME` first")
+    for name in names:
+        print(study.format_summary(study.summarize(study.load(name)), title=f"study {name!r}") + "\n")
+
+
 def _evaluate(args) -> None:
     from hotdog import data, metrics
     from hotdog.train import load_model
@@ -153,6 +188,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--synthetic", default=None, help="rendered images (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--out", default=None, help="checkpoint folder (default: results/<size>/checkpoints)")
     p.set_defaults(func=_train)
+
+    p = sub.add_parser("study", help="several seeds of the experiment, each saved as JSON, and the table over them")
+    p.add_argument("name", help="the study's name: results go to results/studies/NAME/seed<k>.json")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
+    p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
+                   help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
+    p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
+                   help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
+    p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>)")
+    p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
+    p.set_defaults(func=_study)
+
+    p = sub.add_parser("compare", help="the table of one or more studies from their JSON files (no training)")
+    p.add_argument("names", nargs="*", help="studies under results/studies (default: all)")
+    p.set_defaults(func=_compare)
 
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")
     p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")

@@ -75,3 +75,37 @@ def summarize(probabilities: torch.Tensor, labels: torch.Tensor) -> dict:
         "confusion": confusion_matrix(labels, predictions),
         "majority_baseline": max(positives, total - positives) / total,
     }
+
+
+# two-sided 95 % quantiles of Student's t, by degrees of freedom (for intervals over a few seeds)
+_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+         12: 2.179, 15: 2.131, 20: 2.086, 30: 2.042}
+
+
+def t_quantile_975(df: int) -> float:
+    """Student's t 97.5 % quantile (so mean +- t * se is a 95 % interval); 1.96 beyond 30 df."""
+    if df < 1:
+        raise ValueError("an interval over seeds needs at least two seeds")
+    known = [k for k in _T975 if k >= df]
+    return _T975[min(known)] if known else 1.959964
+
+
+def over_seeds(values: list[float]) -> dict:
+    """Mean, standard deviation and 95 % t-interval of the mean of per-seed values (e.g. accuracies)."""
+    n = len(values)
+    mean = sum(values) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else float("nan")
+    half = t_quantile_975(n - 1) * sd / math.sqrt(n) if n > 1 else float("nan")
+    return {"n": n, "mean": mean, "sd": sd, "interval95": [mean - half, mean + half], "values": list(values)}
+
+
+def mcnemar(right_a: list[bool], right_b: list[bool]) -> dict:
+    """Exact McNemar test of two models on the same photos: do they differ in which photos they get
+    right more than chance would? Returns the discordant counts and the two-sided p-value."""
+    if len(right_a) != len(right_b):
+        raise ValueError("McNemar needs the two models' answers on the same photos")
+    only_a = sum(1 for a, b in zip(right_a, right_b) if a and not b)
+    only_b = sum(1 for a, b in zip(right_a, right_b) if b and not a)
+    n = only_a + only_b
+    tail = sum(math.comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2 ** n if n else 1.0
+    return {"only_a": only_a, "only_b": only_b, "p_value": min(1.0, 2 * tail)}

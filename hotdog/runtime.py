@@ -189,9 +189,9 @@ def run_step(step: Step) -> None:
         download_article_assets(paths.data_dir() / "article")
 
 
-def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) -> list[Step]:
-    """Make this runtime ready for ``notebook`` (e.g. ``"01_render"``), saying what it does.
-    Safe to call again: a ready runtime only gets the notes."""
+def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) -> None:
+    """Make this runtime ready for ``notebook`` (e.g. ``"01_render"``), printing each step as it goes.
+    Safe to call again: a ready runtime only gets the notes. ``dry_run`` prints without doing."""
     render = notebook in RENDER_NOTEBOOKS
     runtime = inspect()
     steps = plan(runtime, render=render, article_assets=article_assets)
@@ -210,7 +210,6 @@ def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) 
 
         os.environ["HOTDOG_SYNTHETIC"] = str(paths.sample_synthetic_dir())
     print("ready.")
-    return steps
 
 
 def _root() -> Path:

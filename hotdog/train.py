@@ -50,6 +50,10 @@ class TrainConfig:
     seed: int = 0
     device: str | None = None  # None: CUDA if available, else CPU
     channels_last: bool = True
+    # "fp32" (the article's), "bf16" (autocast to bfloat16 for the network's forward pass; the loss,
+    # weights and optimizer stay float32), or "auto": bf16 where the hardware runs it natively (CPUs
+    # with AVX-512 BF16 or AMX, CUDA GPUs with bf16), else fp32. See autocast_dtype().
+    precision: str = "fp32"
 
     def stages(self, mode: str) -> list[tuple[str, int]]:
         """(data, epochs) in order: which data set each stage trains on."""
@@ -70,6 +74,21 @@ class History:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def autocast_dtype(precision: str, device: torch.device) -> torch.dtype | None:
+    """The dtype to autocast the forward pass to, or None for plain float32."""
+    if precision not in ("fp32", "bf16", "auto"):
+        raise ValueError(f"precision must be 'fp32', 'bf16' or 'auto', not {precision!r}")
+    if precision == "fp32":
+        return None
+    if precision == "bf16":
+        return torch.bfloat16
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
+    if device.type == "cpu" and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        return torch.bfloat16
+    return None
 
 
 def default_device(device: str | None = None) -> torch.device:
@@ -93,8 +112,10 @@ def epoch_loader(data: Dataset, batch_size: int, seed: int, epoch: int, stage: i
 
 def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer,
                     criterion: nn.Module, device: torch.device, channels_last: bool = True,
-                    progress=None) -> dict:
-    """One pass over ``loader``; returns mean loss, training accuracy and images per second."""
+                    progress=None, autocast: torch.dtype | None = None) -> dict:
+    """One pass over ``loader``; returns mean loss, training accuracy and images per second.
+    With ``autocast`` (e.g. ``torch.bfloat16``) the forward pass runs in that precision; the loss is
+    computed in float32 outside it (``BCELoss`` is not autocast-safe)."""
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     start = time.perf_counter()
@@ -103,12 +124,13 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
         if channels_last:
             data = data.contiguous(memory_format=torch.channels_last)
         optimizer.zero_grad()
-        output = model(data)
+        with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
+            output = model(data)
         loss = criterion(output.float(), label.float())
         loss.backward()
         optimizer.step()
         total_loss += loss.item() * len(label)
-        correct += (torch.round(output.detach()) == label).sum().item()
+        correct += (torch.round(output.detach().float()) == label).sum().item()
         seen += len(label)
         if progress is not None:
             progress.update(1)
@@ -190,7 +212,8 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
             loader = epoch_loader(data[name], config.batch_size, config.seed, epoch, stage_number)
             with tqdm(total=loader_batches, desc=f"{mode}: {name} epoch {epoch + 1}/{epochs}",
                       disable=not progress, unit="batch", leave=False) as bar:
-                row = train_one_epoch(model, loader, optimizer, criterion, device, config.channels_last, bar)
+                row = train_one_epoch(model, loader, optimizer, criterion, device, config.channels_last, bar,
+                                      autocast_dtype(config.precision, device))
             row = {"stage": name, "epoch": epoch + 1, **row}
             if test is not None:
                 row["test_accuracy"] = evaluate(model, test, device)

@@ -1,0 +1,127 @@
+"""Several seeds of the experiment, each a JSON file, and the table over them.
+
+One seed of a study is what the main job does once: split the 998 real photos 799/199 with that
+seed, initialise and shuffle with it, train ``both`` (which also yields the ``synthetic`` model
+after its first stage) and ``authentic``, and test all three on that seed's 199 photos. Each seed
+writes ``results/studies/<study>/seed<k>.json`` (sizes, training config, seeds, per-epoch
+history, accuracies, and every test photo's probability, so regimes can be compared photo by
+photo). A seed whose file exists is skipped, and a seed cut off mid-training resumes from its last
+epoch, so an interrupted study is finished by running the same command again.
+
+:func:`summarize` reads the files back: per regime the mean accuracy over seeds, its standard
+deviation and 95 % t-interval; per pair of regimes the mean paired difference with its interval
+and McNemar's exact test pooled over the seeds' photos. ``python -m hotdog compare`` prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from hotdog import metrics, paths, settings
+from hotdog.train import TrainConfig, train
+
+REGIMES = ("synthetic", "authentic", "both")
+PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"))
+
+
+def studies_dir() -> Path:
+    return paths.project_root() / "results" / "studies"
+
+
+def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, synthetic_root: Path | None,
+             out_root: Path | None = None, progress: bool = True) -> dict:
+    """Train and test one seed of ``study`` (skipped if its JSON exists); returns its record."""
+    from hotdog.experiment import evaluate_checkpoints, prepare_data
+
+    out = (out_root or studies_dir()) / study
+    target = out / f"seed{seed}.json"
+    if target.exists():
+        return json.loads(target.read_text())
+    config = TrainConfig(**{**asdict(config), "seed": seed})
+    start = time.perf_counter()
+    prepared = prepare_data(sizes, seed=seed, synthetic_root=synthetic_root, progress=progress)
+    checkpoints = out / f"seed{seed}.checkpoints"
+    training = {"synthetic": prepared["synthetic"], "authentic": prepared["authentic_train"]}
+    histories, timings = {}, {}
+    for mode in ("both", "authentic"):
+        t = time.perf_counter()
+        _, history = train(mode, training, config, test=prepared["test"], checkpoint_dir=checkpoints, progress=progress)
+        histories[mode] = history.to_json()
+        timings[f"train_{mode}"] = time.perf_counter() - t
+    results = evaluate_checkpoints(checkpoints, prepared["test"])
+    timings["total"] = time.perf_counter() - start
+    record = {
+        "study": study, "seed": seed, "sizes": sizes.as_dict(), "config": {**asdict(config), "betas": list(config.betas)},
+        "n_synthetic": len(prepared["synthetic"]), "n_authentic_train": len(prepared["authentic_train"]),
+        "test_photos": [os.path.relpath(p, prepared["authentic_root"]) for p in prepared["test"].paths],
+        "test_labels": prepared["test"].labels.tolist(),
+        "results": results, "histories": histories, "timings_seconds": timings,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
+                   f"{torch.get_num_threads()} threads",
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(record, indent=1))
+    os.replace(tmp, target)
+    return record
+
+
+def load(study: str, root: Path | None = None) -> list[dict]:
+    """The seed records of ``study``, by seed."""
+    folder = (root or studies_dir()) / study
+    records = [json.loads(p.read_text()) for p in sorted(folder.glob("seed*.json"))]
+    if not records:
+        raise FileNotFoundError(f"no seed results in {folder}; run `python -m hotdog study {study}` first")
+    return sorted(records, key=lambda r: r["seed"])
+
+
+def _right(record: dict, regime: str) -> list[bool]:
+    labels = record["test_labels"]
+    probabilities = record["results"][regime]["probabilities"]
+    return [round(p) == y for p, y in zip(probabilities, labels)]
+
+
+def summarize(records: list[dict]) -> dict:
+    """Per regime: accuracy over seeds; per pair: paired difference and pooled McNemar test."""
+    regimes = {r: metrics.over_seeds([rec["results"][r]["accuracy"] for rec in records])
+               for r in REGIMES if all(r in rec["results"] for rec in records)}
+    pairs = {}
+    for a, b in PAIRS:
+        if a in regimes and b in regimes:
+            differences = [rec["results"][a]["accuracy"] - rec["results"][b]["accuracy"] for rec in records]
+            right_a = [x for rec in records for x in _right(rec, a)]
+            right_b = [x for rec in records for x in _right(rec, b)]
+            pairs[f"{a} - {b}"] = {"difference": metrics.over_seeds(differences), "mcnemar": metrics.mcnemar(right_a, right_b)}
+    majority = [max(sum(r["test_labels"]), len(r["test_labels"]) - sum(r["test_labels"])) / len(r["test_labels"])
+                for r in records]
+    return {"seeds": [r["seed"] for r in records], "regimes": regimes, "pairs": pairs,
+            "majority_baseline": sum(majority) / len(majority)}
+
+
+def format_summary(summary: dict, title: str = "") -> str:
+    """The table: the article's number beside our mean, spread and interval, then the paired tests."""
+    from hotdog.plots import MODE_LABELS
+
+    n = len(summary["seeds"])
+    lines = [title or f"{n} seeds ({', '.join(map(str, summary['seeds']))})",
+             f"{'trained on':<28}{'article':>9}{'mean':>9}{'sd':>7}   95% interval (t, {n} seeds)",
+             "-" * 78]
+    for regime in REGIMES:
+        if regime in summary["regimes"]:
+            s = summary["regimes"][regime]
+            low, high = s["interval95"]
+            lines.append(f"{MODE_LABELS[regime]:<28}{metrics.ARTICLE[regime]:>9.2%}{s['mean']:>9.2%}{s['sd']:>7.1%}"
+                         f"   {low:.1%} - {high:.1%}")
+    lines.append(f"always 'not hotdog' / majority class: {summary['majority_baseline']:.1%} on average")
+    for name, pair in summary["pairs"].items():
+        d, m = pair["difference"], pair["mcnemar"]
+        lines.append(f"{name:<22} difference {d['mean']:+.1%} (95% {d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%}); "
+                     f"McNemar over all test photos: {m['only_a']} vs {m['only_b']} photos right only by one, p = {m['p_value']:.3f}")
+    return "\n".join(lines)

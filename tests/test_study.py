@@ -1,0 +1,67 @@
+"""Several seeds as JSON files, and the table over them (hotdog/study.py), on tiny sizes."""
+
+
+import pytest
+
+from hotdog import metrics, paths, settings, study
+from hotdog.__main__ import main
+from hotdog.train import TrainConfig
+
+SIZES = settings.sizes("tiny", authentic_train_limit=64)
+CONFIG = TrainConfig(synthetic_epochs=1, finetune_epochs=1, authentic_epochs=1, batch_size=16)
+
+
+@pytest.fixture(scope="module")
+def two_seeds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("studies")
+    records = [study.run_seed("t", seed, SIZES, CONFIG, paths.sample_synthetic_dir(), out_root=root, progress=False)
+               for seed in (0, 1)]
+    return root, records
+
+
+def test_each_seed_writes_its_split_training_and_every_photos_probability(two_seeds):
+    root, records = two_seeds
+    assert sorted(p.name for p in (root / "t").glob("*.json")) == ["seed0.json", "seed1.json"]
+    for record in records:
+        assert record["config"]["seed"] == record["seed"]
+        assert len(record["test_photos"]) == len(record["test_labels"]) == 199
+        for regime in study.REGIMES:
+            assert len(record["results"][regime]["probabilities"]) == 199
+    assert records[0]["test_photos"] != records[1]["test_photos"]  # the seed moves the split
+
+
+def test_a_finished_seed_is_not_trained_again(two_seeds, monkeypatch):
+    root, records = two_seeds
+    monkeypatch.setattr(study, "train", lambda *a, **k: pytest.fail("trained again"))
+    assert study.run_seed("t", 0, SIZES, CONFIG, paths.sample_synthetic_dir(), out_root=root) == records[0]
+
+
+def test_summary_matches_the_seed_files(two_seeds):
+    root, records = two_seeds
+    summary = study.summarize(study.load("t", root))
+    accuracies = [r["results"]["both"]["accuracy"] for r in records]
+    assert summary["regimes"]["both"]["mean"] == pytest.approx(sum(accuracies) / 2)
+    assert summary["seeds"] == [0, 1]
+    pair = summary["pairs"]["both - authentic"]
+    right = [round(p) == y for r in records for p, y in zip(r["results"]["both"]["probabilities"], r["test_labels"])]
+    assert pair["mcnemar"]["only_a"] <= sum(right)
+    text = study.format_summary(summary)
+    assert "83.92%" in text and "McNemar" in text
+
+
+def test_compare_command_prints_the_table_from_the_files(two_seeds, monkeypatch, capsys):
+    root, _ = two_seeds
+    monkeypatch.setattr(study, "studies_dir", lambda: root)
+    assert main(["compare"]) == 0
+    assert "study 't'" in capsys.readouterr().out
+    assert main(["compare", "missing"]) == 1
+
+
+def test_over_seeds_and_mcnemar_by_hand():
+    s = metrics.over_seeds([0.6, 0.7, 0.8])
+    assert s["mean"] == pytest.approx(0.7) and s["sd"] == pytest.approx(0.1)
+    assert s["interval95"][1] - 0.7 == pytest.approx(4.303 * 0.1 / 3 ** 0.5)
+    # 10 photos only A gets right, 2 only B: two-sided exact p = 2 * P(X <= 2 | n=12, 1/2) = 0.0386
+    test = metrics.mcnemar([True] * 10 + [False] * 2 + [True] * 5, [False] * 10 + [True] * 2 + [True] * 5)
+    assert (test["only_a"], test["only_b"]) == (10, 2) and test["p_value"] == pytest.approx(0.03857, abs=1e-4)
+    assert metrics.mcnemar([True], [True])["p_value"] == 1.0
