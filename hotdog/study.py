@@ -70,7 +70,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, 
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(json.dumps(record, indent=1))
     os.replace(tmp, target)
-    return record
+    return json.loads(target.read_text())  # exactly what a later call reads back
 
 
 def load(study: str, root: Path | None = None) -> list[dict]:
