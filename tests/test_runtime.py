@@ -118,6 +118,9 @@ def test_fetch_blender_reports_a_bad_archive_and_leaves_nothing(server, tmp_path
 
 def test_prepare_on_this_machine_installs_nothing_and_is_quick_to_repeat(capsys, monkeypatch):
     monkeypatch.setattr(runtime, "run_step", lambda step: pytest.fail(f"would run {step}"))
+    # prepare() may point HOTDOG_SYNTHETIC at the kept sample; monkeypatch restores it afterwards, so
+    # the notebooks that nbval runs later in this process still render into their scratch folder
+    monkeypatch.setenv("HOTDOG_SYNTHETIC", str(paths.synthetic_dir()))
     for _ in range(2):
         runtime.prepare("04_train")
     out = capsys.readouterr().out
