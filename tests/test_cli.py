@@ -113,3 +113,14 @@ def test_lab_command_starts_jupyterlab_in_the_project_environment():
     done = subprocess.run(["bash", str(root / "lab.sh"), "--version"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()[0].isdigit()  # JupyterLab's version: the environment has it
+
+
+def test_run_command_does_the_whole_main_job_on_tiny_sizes(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOTDOG_SYNTHETIC", str(tmp_path / "synthetic"))
+    monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path / "results"))
+    assert main(["run", "--size", "tiny", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Accuracy on the held-out real photos" in out and "synthetic, then authentic" in out
+    written = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert written == ["checkpoints", "comparison.png", "confusion.png", "curves.png", "renders_vs_photos.png",
+                       "summary.json"]
