@@ -16,13 +16,19 @@ import os
 from pathlib import Path
 
 
+def _is_project(folder: Path) -> bool:
+    return (folder / "pyproject.toml").is_file() and (folder / "hotdog").is_dir()
+
+
 def project_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (default: the current directory) that holds the project."""
+    """The nearest folder at or above ``start`` (default: the current directory) that holds the project;
+    else the checkout this package was installed from (``pip install -e``, as on Colab); else ``start``."""
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "hotdog").is_dir():
+        if _is_project(folder):
             return folder
-    return start
+    installed_from = Path(__file__).resolve().parents[1]
+    return installed_from if _is_project(installed_from) else start
 
 
 def _env_path(name: str) -> Path | None:

@@ -29,3 +29,11 @@ def test_article_preset_is_the_articles_schedule():
     article = settings.sizes("article")
     assert (article.n_synthetic, article.synthetic_epochs, article.finetune_epochs, article.authentic_epochs,
             article.batch_size) == (5000, 10, 20, 30, 64)
+
+
+def test_outside_the_checkout_the_root_is_where_the_package_was_installed_from(tmp_path, monkeypatch):
+    # as on Colab after `pip install -e hotdog-project`, with the kernel's directory elsewhere
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    assert paths.project_root() == Path(paths.__file__).resolve().parents[1]
