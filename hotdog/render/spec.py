@@ -56,8 +56,8 @@ class RenderConfig:
     and the denoiser, and our own distributions for the scene.
 
     2 samples leave an RMSE of 5.3 (0-255) to a 64-sample render, about the Gaussian noise we add on
-    purpose (sigma 1 to 8), at half the time of 8 samples (RMSE 2.8): 1,074 images a minute with 2
-    workers on 2 cores instead of 484 (benchmarks/bench_render.py, bench_render_quality.py). Raise
+    purpose (sigma 1 to 8), at half the time of 8 samples (RMSE 2.8): about 1,100 images a minute with
+    2 workers on 2 cores instead of about 530 (benchmarks/bench_render.py, bench_render_quality.py). Raise
     ``samples`` for cleaner images."""
 
     n_images: int = 600
