@@ -44,10 +44,19 @@ class Answer:
     error: str | None = None
 
     @property
+    def is_hotdog(self) -> bool:
+        """Decided as the accuracy is (``torch.round``: exactly 0.5 is "not hotdog")."""
+        return self.probability > 0.5
+
+    @property
+    def label(self) -> str:
+        return "Hotdog!" if self.is_hotdog else "Not hotdog!"
+
+    @property
     def verdict(self) -> str:
         if self.error:
             return f"cannot tell: {self.error}"
-        return f"{'Hotdog!' if self.probability >= 0.5 else 'Not hotdog!'} (probability of hotdog {self.probability:.2f})"
+        return f"{self.label} (probability of hotdog {self.probability:.2f})"
 
 
 def expand(paths) -> list[Path]:
@@ -109,19 +118,10 @@ def predict_bytes(name: str, content: bytes, model: torch.nn.Module | None = Non
 
 def show_answer(answer: Answer, photo: Image.Image | None):
     """The photo with its answer as the title (a matplotlib figure), or the error as text."""
-    import matplotlib.pyplot as plt
-
     if photo is None:
         print(f"{answer.path}: {answer.verdict}")
         return None
-    figure, ax = plt.subplots(figsize=(3.2, 3.4))
-    ax.imshow(photo)
-    ax.set_axis_off()
-    hotdog = answer.probability >= 0.5
-    ax.set_title(f"{'Hotdog!' if hotdog else 'Not hotdog!'}  ({answer.probability:.0%} hotdog)",
-                 color="tab:green" if hotdog else "tab:red", fontsize=13, fontweight="bold")
-    figure.tight_layout()
-    return figure
+    return show_answers([(answer, photo)], columns=1)
 
 
 def show_answers(pairs, columns: int = 4):
@@ -129,15 +129,17 @@ def show_answers(pairs, columns: int = 4):
     import matplotlib.pyplot as plt
 
     pairs = [(a, p) for a, p in pairs if p is not None]
+    if not pairs:
+        return None
+    columns = min(columns, len(pairs))
     rows = -(-len(pairs) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.8 * rows), squeeze=False)
+    figure, axes = plt.subplots(rows, columns, figsize=(2.6 * columns + 0.6, 2.8 * rows), squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
     for ax, (answer, photo) in zip(axes.flat, pairs):
-        hotdog = answer.probability >= 0.5
         ax.imshow(photo)
-        ax.set_title(f"{'Hotdog!' if hotdog else 'Not hotdog!'} ({answer.probability:.0%})",
-                     color="tab:green" if hotdog else "tab:red", fontsize=11, fontweight="bold")
+        ax.set_title(f"{answer.label} ({answer.probability:.0%})", color="tab:green" if answer.is_hotdog else "tab:red",
+                     fontsize=11, fontweight="bold")
     figure.tight_layout()
     return figure
 

@@ -124,3 +124,18 @@ def test_run_command_does_the_whole_main_job_on_tiny_sizes(tmp_path, monkeypatch
     written = sorted(p.name for p in (tmp_path / "results").iterdir())
     assert written == ["checkpoints", "comparison.png", "confusion.png", "curves.png", "renders_vs_photos.png",
                        "summary.json"]
+
+
+def test_seefood_decides_like_the_accuracy_and_titles_each_photo(image_folder):
+    from PIL import Image
+
+    from hotdog import seefood
+
+    assert not seefood.Answer("x", 0.5).is_hotdog and seefood.Answer("x", 0.51).label == "Hotdog!"
+    photo = Image.new("RGB", (40, 30))
+    figure = seefood.show_answers([(seefood.Answer("a", 0.9), photo), (seefood.Answer("b", 0.1), photo),
+                                   (seefood.Answer("c", error="no such file"), None)])
+    assert [ax.get_title() for ax in figure.axes if ax.get_title()] == ["Hotdog! (90%)", "Not hotdog! (10%)"]
+    assert seefood.show_answers([]) is None
+    answer, shown = seefood.predict_bytes("up.png", (image_folder / "not_hotdog" / "n0.png").read_bytes())
+    assert answer.path == "up.png" and shown.size == (100, 140) and 0 <= answer.probability <= 1
