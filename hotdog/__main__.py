@@ -46,18 +46,27 @@ def _render(args) -> None:
     print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
 
 
-def _train(args) -> None:
+def _sizes(args):
+    """The --size preset, with --epochs (if given) for every stage."""
     import dataclasses
 
-    from hotdog import paths, settings
-    from hotdog.experiment import format_table, prepare_data
-    from hotdog import metrics
-    from hotdog.train import CHECKPOINT_NAMES, TrainConfig, train
+    from hotdog import settings
 
     sizes = settings.sizes(args.size)
     if args.epochs is not None:
         sizes = dataclasses.replace(sizes, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
                                     authentic_epochs=args.epochs)
+    return sizes
+
+
+def _train(args) -> None:
+    import dataclasses
+
+    from hotdog import metrics, paths
+    from hotdog.experiment import format_table, prepare_data
+    from hotdog.train import CHECKPOINT_NAMES, TrainConfig, train
+
+    sizes = _sizes(args)
     if args.photos is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=args.photos)
     synthetic_root = None
@@ -66,8 +75,7 @@ def _train(args) -> None:
     prepared = prepare_data(sizes, seed=args.seed, synthetic_root=synthetic_root)
     print(f"{len(prepared.get('synthetic', []))} synthetic images, {len(prepared['authentic_train'])} real training "
           f"photos, {len(prepared['test'])} real test photos")
-    config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
-                         authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, seed=args.seed)
+    config = TrainConfig.for_sizes(sizes, seed=args.seed)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
     training = {"authentic": prepared["authentic_train"], **({"synthetic": prepared["synthetic"]} if synthetic_root else {})}
     model, _ = train(args.mode, training, config, test=prepared["test"], checkpoint_dir=out)
@@ -78,22 +86,16 @@ def _train(args) -> None:
 
 
 def _study(args) -> None:
-    import dataclasses
-
-    from hotdog import paths, settings, study
+    from hotdog import paths, study
     from hotdog.train import TrainConfig
 
-    sizes = settings.sizes(args.size)
-    if args.epochs is not None:
-        sizes = dataclasses.replace(sizes, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
-                                    authentic_epochs=args.epochs)
+    sizes = _sizes(args)
     root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}"
     if not args.no_render:  # renders only what is missing; the same set for every seed
         from hotdog.render import RenderConfig, render_dataset
 
         render_dataset(root, RenderConfig(n_images=sizes.n_synthetic, seed=0), n_jobs=sizes.render_jobs)
-    config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
-                         authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, precision=args.precision)
+    config = TrainConfig.for_sizes(sizes, precision=args.precision)
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}")
         study.run_seed(args.name, seed, sizes, config, root)

@@ -97,9 +97,7 @@ def run(size: str | None = None, seed: int = 0, render: bool = True, progress: b
     print(f"{len(prepared['synthetic'])} synthetic images, {len(prepared['authentic_train'])} real training "
           f"photos, {len(prepared['test'])} real test photos")
 
-    config = TrainConfig(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
-                         authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size,
-                         seed=seed)
+    config = TrainConfig.for_sizes(sizes, seed=seed)
     training = {"synthetic": prepared["synthetic"], "authentic": prepared["authentic_train"]}
     histories = {}
     for mode in ("both", "authentic"):

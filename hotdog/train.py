@@ -55,6 +55,12 @@ class TrainConfig:
     # with AVX-512 BF16 or AMX, CUDA GPUs with bf16), else fp32. See autocast_dtype().
     precision: str = "fp32"
 
+    @classmethod
+    def for_sizes(cls, sizes, **overrides) -> "TrainConfig":
+        """The epochs and batch size of a :class:`hotdog.settings.Sizes` preset, the rest as given."""
+        return cls(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
+                   authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, **overrides)
+
     def stages(self, mode: str) -> list[tuple[str, int]]:
         """(data, epochs) in order: which data set each stage trains on."""
         if mode not in MODES:
