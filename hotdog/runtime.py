@@ -201,7 +201,7 @@ def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) 
         if not dry_run and step.kind != "note":
             run_step(step)
     if render:
-        blender = os.environ.get("HOTDOG_BLENDER") or (str(downloaded_blender()) if downloaded_blender() else None)
+        blender = os.environ.get("HOTDOG_BLENDER") or runtime.blender  # set by a step above, or found before
         if blender:
             os.environ["HOTDOG_BLENDER"] = blender
         print(f"  - renderer: {'Blender at ' + blender if blender else 'bpy in worker processes'}")
