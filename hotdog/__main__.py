@@ -86,7 +86,7 @@ def _train(args) -> None:
 
 
 def _study(args) -> None:
-    from hotdog import paths, study
+    from hotdog import paths, settings, study
     from hotdog.train import TrainConfig
 
     sizes = _sizes(args)
@@ -95,10 +95,11 @@ def _study(args) -> None:
         from hotdog.render import RenderConfig, render_dataset
 
         render_dataset(root, RenderConfig(n_images=sizes.n_synthetic, seed=0), n_jobs=sizes.render_jobs)
-    config = TrainConfig.for_sizes(sizes, precision=args.precision)
+    recipe = settings.recipe(args.recipe)
+    config = TrainConfig.for_sizes(sizes, recipe, precision=args.precision)
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}")
-        study.run_seed(args.name, seed, sizes, config, root)
+        study.run_seed(args.name, seed, sizes, config, root, recipe=recipe)
     print(study.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 
@@ -144,6 +145,7 @@ def _predict(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from hotdog import settings
     from hotdog.render.spec import RANDOMIZATIONS
 
     parser = argparse.ArgumentParser(prog="hotdog", description=__doc__,
@@ -199,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
                    help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
+    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
+                   help="article: the article's training; improved: augmentation, mixing, weight decay, "
+                        "epochs chosen on validation photos (see hotdog/settings.py)")
     p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>)")
     p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
     p.set_defaults(func=_study)

@@ -30,15 +30,19 @@ from hotdog.train import CHECKPOINT_NAMES, TrainConfig, default_device, load_mod
 
 
 def prepare_data(sizes: settings.Sizes, seed: int = 0, synthetic_root: Path | None = None,
-                 progress: bool = True) -> dict:
-    """Decoded, cached datasets: ``authentic_train``, ``test`` and (if a folder is given) ``synthetic``."""
+                 progress: bool = True, validation_photos: int = 0) -> dict:
+    """Decoded, cached datasets: ``authentic_train``, ``test``, (if a folder is given) ``synthetic``,
+    and with ``validation_photos`` a ``validation`` set carved from the training photos."""
     authentic = data.authentic()
     train_set, test_set = data.split(authentic, seed=seed)
     if sizes.authentic_train_limit is not None:  # the first N training photos, decoded alone
         train_set = Subset(train_set.dataset, train_set.indices[:sizes.authentic_train_limit])
-    prepared = {"authentic_train": data.cache(train_set, progress=progress),
-                "test": data.cache(test_set, progress=progress),
+    prepared = {"test": data.cache(test_set, progress=progress),
                 "authentic_root": str(authentic.root), "skipped": authentic.skipped}
+    if validation_photos:
+        train_set, validation_set = data.carve(train_set, validation_photos, seed=seed)
+        prepared["validation"] = data.cache(validation_set, progress=progress)
+    prepared["authentic_train"] = data.cache(train_set, progress=progress)
     if synthetic_root is not None:
         prepared["synthetic"] = data.cache(data.synthetic(synthetic_root), progress=progress)
     return prepared

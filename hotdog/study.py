@@ -36,30 +36,38 @@ def studies_dir() -> Path:
 
 
 def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, synthetic_root: Path | None,
-             out_root: Path | None = None, progress: bool = True) -> dict:
-    """Train and test one seed of ``study`` (skipped if its JSON exists); returns its record."""
+             out_root: Path | None = None, progress: bool = True, recipe: settings.Recipe | None = None) -> dict:
+    """Train and test one seed of ``study`` (skipped if its JSON exists); returns its record.
+
+    ``config`` is the training configuration (see :meth:`TrainConfig.for_sizes`); ``recipe`` says how
+    many validation photos to carve from the training photos (the article's recipe: none)."""
     from hotdog.experiment import evaluate_checkpoints, prepare_data
 
+    recipe = recipe or settings.recipe("article")
     out = (out_root or studies_dir()) / study
     target = out / f"seed{seed}.json"
     if target.exists():
         return json.loads(target.read_text())
     config = TrainConfig(**{**asdict(config), "seed": seed})
     start = time.perf_counter()
-    prepared = prepare_data(sizes, seed=seed, synthetic_root=synthetic_root, progress=progress)
+    prepared = prepare_data(sizes, seed=seed, synthetic_root=synthetic_root, progress=progress,
+                            validation_photos=recipe.validation_photos)
     checkpoints = out / f"seed{seed}.checkpoints"
     training = {"synthetic": prepared["synthetic"], "authentic": prepared["authentic_train"]}
     histories, timings = {}, {}
     for mode in ("both", "authentic"):
         t = time.perf_counter()
-        _, history = train(mode, training, config, test=prepared["test"], checkpoint_dir=checkpoints, progress=progress)
+        _, history = train(mode, training, config, test=prepared["test"], validation=prepared.get("validation"),
+                           checkpoint_dir=checkpoints, progress=progress)
         histories[mode] = history.to_json()
         timings[f"train_{mode}"] = time.perf_counter() - t
     results = evaluate_checkpoints(checkpoints, prepared["test"])
     timings["total"] = time.perf_counter() - start
     record = {
-        "study": study, "seed": seed, "sizes": sizes.as_dict(), "config": {**asdict(config), "betas": list(config.betas)},
+        "study": study, "seed": seed, "sizes": sizes.as_dict(), "recipe": recipe.as_dict(),
+        "config": {**asdict(config), "betas": list(config.betas)},
         "n_synthetic": len(prepared["synthetic"]), "n_authentic_train": len(prepared["authentic_train"]),
+        "n_validation": len(prepared.get("validation", [])),
         "test_photos": [os.path.relpath(p, prepared["authentic_root"]) for p in prepared["test"].paths],
         "test_labels": prepared["test"].labels.tolist(),
         "results": results, "histories": histories, "timings_seconds": timings,

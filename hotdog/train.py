@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
 from hotdog.model import BinaryClassifier
 
@@ -54,12 +54,21 @@ class TrainConfig:
     # weights and optimizer stay float32), or "auto": bf16 where the hardware runs it natively (CPUs
     # with AVX-512 BF16 or AMX, CUDA GPUs with bf16), else fp32. See autocast_dtype().
     precision: str = "fp32"
+    # The improved recipe (hotdog/recipes.py); the defaults switch it off and leave the article's loop.
+    augment: bool = False  # random crops, flips and colour jitter of every training image (data.augmentation)
+    weight_decay: float = 0.0  # > 0: decoupled weight decay (AdamW) instead of Adam
+    mix_synthetic: float = 0.0  # "both": this share of each fine-tuning epoch is rendered images, the rest real
+    patience: int | None = None  # with validation photos: end a real-photo stage after this many epochs without a better one
 
     @classmethod
-    def for_sizes(cls, sizes, **overrides) -> "TrainConfig":
-        """The epochs and batch size of a :class:`hotdog.settings.Sizes` preset, the rest as given."""
-        return cls(synthetic_epochs=sizes.synthetic_epochs, finetune_epochs=sizes.finetune_epochs,
-                   authentic_epochs=sizes.authentic_epochs, batch_size=sizes.batch_size, **overrides)
+    def for_sizes(cls, sizes, recipe=None, **overrides) -> "TrainConfig":
+        """The epochs and batch size of a :class:`hotdog.settings.Sizes` preset, trained by ``recipe``
+        (a :class:`hotdog.settings.Recipe`; default the article's), the rest as given."""
+        factor = recipe.real_epochs_factor if recipe is not None else 1.0
+        fields = {"synthetic_epochs": sizes.synthetic_epochs, "finetune_epochs": round(sizes.finetune_epochs * factor),
+                  "authentic_epochs": round(sizes.authentic_epochs * factor), "batch_size": sizes.batch_size,
+                  **(recipe.train if recipe is not None else {}), **overrides}
+        return cls(**fields)
 
     def stages(self, mode: str) -> list[tuple[str, int]]:
         """(data, epochs) in order: which data set each stage trains on."""
@@ -77,6 +86,7 @@ class History:
     mode: str
     config: dict
     epochs: list[dict] = field(default_factory=list)
+    selected: dict = field(default_factory=dict)  # stage -> the epoch whose weights were kept (validation)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -164,14 +174,63 @@ def _save_atomic(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConfig, epoch: int,
+               stage: int) -> Dataset:
+    """What one epoch of stage ``name`` trains on: the article's data set as it is, or, in the improved
+    recipe, augmented, and for ``both``'s fine-tuning mixed with a fresh draw of rendered images."""
+    from hotdog.data import Augmented
+
+    def view(dataset):
+        return Augmented(dataset) if config.augment else dataset
+
+    if name == "authentic" and mode == "both" and config.mix_synthetic > 0:
+        real, rendered = data["authentic"], data["synthetic"]
+        k = min(len(rendered), round(len(real) * config.mix_synthetic / (1 - config.mix_synthetic)))
+        generator = torch.Generator().manual_seed(config.seed * 1_000_003 + stage * 1_009 + epoch + 500_009)
+        chosen = torch.randperm(len(rendered), generator=generator)[:k].tolist()
+        return ConcatDataset([view(real), Subset(view(rendered), chosen)])
+    return view(data[name])
+
+
+@torch.no_grad()
+def validation_score(model: nn.Module, data: Dataset, device: torch.device) -> dict:
+    """Accuracy and BCE loss on the validation photos."""
+    from hotdog.metrics import decide, predict
+
+    probabilities, labels = predict(model, data, device=device)
+    loss = nn.functional.binary_cross_entropy(probabilities.float().clamp(1e-7, 1 - 1e-7), labels.float()).item()
+    return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss}
+
+
+def _same_config(saved: dict, current: dict) -> bool:
+    """Whether a resume file was written with ``current``'s settings (fields added since count as defaults)."""
+    defaults = asdict(TrainConfig())
+    return all(saved.get(key, defaults.get(key)) == value for key, value in current.items())
+
+
+def _position(stages: list[tuple[str, int]], epochs_done: int) -> tuple[int, int]:
+    """(stage, epochs done in it) after ``epochs_done`` epochs of a run that never stopped early."""
+    for number, (_, epochs) in enumerate(stages):
+        if epochs_done <= epochs:
+            return number, epochs_done
+        epochs_done -= epochs
+    return len(stages), 0
+
+
 def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None, *,
-          test: Dataset | None = None, checkpoint_dir: str | Path | None = None,
-          model: nn.Module | None = None, progress: bool = True) -> tuple[nn.Module, History]:
+          test: Dataset | None = None, validation: Dataset | None = None,
+          checkpoint_dir: str | Path | None = None, model: nn.Module | None = None,
+          progress: bool = True) -> tuple[nn.Module, History]:
     """Train the article's BinaryClassifier in ``mode`` ('authentic', 'synthetic' or 'both').
 
     ``data`` maps ``"synthetic"`` and/or ``"authentic"`` (the real *training* photos) to datasets
     that yield ``(image in [-1, 1], label with hotdog = 1)``. With ``test`` given, the accuracy
     on it is recorded after every epoch, for the curves only: nothing is chosen by it.
+
+    With ``validation`` (photos carved from the training photos, see :func:`hotdog.data.carve`),
+    every stage on real photos keeps the weights of its epoch with the best validation accuracy
+    (ties: lower validation loss) and, with ``config.patience``, stops once that many epochs bring
+    no better one. The synthetic stage is never chosen on real photos: it runs its epochs.
 
     With ``checkpoint_dir``, the finished model is saved under the article's file names
     (``binary_classifier.pt`` after the synthetic stage, ``binary_classifier_finetuned.pt`` for
@@ -185,55 +244,85 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
     for name, _ in stages:
         if name not in data:
             raise ValueError(f"mode {mode!r} needs data[{name!r}]")
+    if mode == "both" and config.mix_synthetic > 0 and not 0 < config.mix_synthetic < 1:
+        raise ValueError(f"mix_synthetic is a share of each batch, between 0 and 1, not {config.mix_synthetic}")
     device = default_device(config.device)
     model = model if model is not None else new_model(config.seed)
     model.to(device)
     if config.channels_last:
         model.to(memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=config.betas)
+    if config.weight_decay > 0:
+        optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, betas=config.betas,
+                                      weight_decay=config.weight_decay)
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=config.betas)
     criterion = nn.BCELoss()
     history = History(mode=mode, config={**asdict(config), "device": str(device)})
 
     checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir else None
     resume_path = checkpoint_dir / f"{mode}.resume.pt" if checkpoint_dir else None
-    done = 0  # epochs finished, over all stages
+    position, best = (0, 0), None  # (stage, epochs done in it); the best epoch so far of a selected stage
     if resume_path is not None and resume_path.exists():
         state = torch.load(resume_path, map_location=device, weights_only=False)
-        if state["config"] == history.config:
+        if _same_config(state["config"], history.config):
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
             history.epochs = state["history"]
-            done = len(history.epochs)
-            print(f"resuming {mode} from {resume_path} after {done} epoch(s)")
+            history.selected = state.get("selected", {})
+            position = tuple(state.get("position") or _position(stages, len(history.epochs)))
+            best = state.get("best")
+            print(f"resuming {mode} from {resume_path} after {len(history.epochs)} epoch(s)")
         else:
             print(f"{resume_path} was written with other settings; starting {mode} afresh")
 
-    epoch_index = 0
+    def save_resume():
+        if resume_path is not None:
+            _save_atomic({"config": history.config, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                          "history": history.epochs, "selected": history.selected, "position": position,
+                          "best": best}, resume_path)
+
+    autocast = autocast_dtype(config.precision, device)
     for stage_number, (name, epochs) in enumerate(stages):
-        loader_batches = len(data[name]) // config.batch_size
-        for epoch in range(epochs):
-            epoch_index += 1
-            if epoch_index <= done:
-                continue
-            loader = epoch_loader(data[name], config.batch_size, config.seed, epoch, stage_number)
-            with tqdm(total=loader_batches, desc=f"{mode}: {name} epoch {epoch + 1}/{epochs}",
+        if stage_number < position[0]:
+            continue
+        select = validation is not None and name == "authentic"
+        for epoch in range(position[1] if stage_number == position[0] else 0, epochs):
+            if config.augment:  # the augmentation's draws, fixed per epoch so a resumed run sees the same
+                torch.manual_seed(config.seed * 1_000_003 + stage_number * 1_009 + epoch)
+            loader = epoch_loader(epoch_data(name, mode, data, config, epoch, stage_number), config.batch_size,
+                                  config.seed, epoch, stage_number)
+            with tqdm(total=len(loader), desc=f"{mode}: {name} epoch {epoch + 1}/{epochs}",
                       disable=not progress, unit="batch", leave=False) as bar:
-                row = train_one_epoch(model, loader, optimizer, criterion, device, config.channels_last, bar,
-                                      autocast_dtype(config.precision, device))
+                row = train_one_epoch(model, loader, optimizer, criterion, device, config.channels_last, bar, autocast)
             row = {"stage": name, "epoch": epoch + 1, **row}
             if test is not None:
                 row["test_accuracy"] = evaluate(model, test, device)
+            if validation is not None:
+                row.update(validation_score(model, validation, device))
             history.epochs.append(row)
             if progress:
-                test_text = f", test accuracy {row['test_accuracy']:.3f}" if test is not None else ""
+                extra = "".join(f", {k.replace('_', ' ')} {row[k]:.3f}" for k in ("val_accuracy", "test_accuracy") if k in row)
                 print(f"{mode}: {name} epoch {epoch + 1}/{epochs}: loss {row['train_loss']:.3f}, "
-                      f"train accuracy {row['train_accuracy']:.3f}{test_text} "
-                      f"({row['images_per_second']:.1f} images/s)")
-            if resume_path is not None:
-                _save_atomic({"config": history.config, "model": model.state_dict(),
-                              "optimizer": optimizer.state_dict(), "history": history.epochs}, resume_path)
-        if checkpoint_dir is not None and name == "synthetic" and epoch_index > done:
+                      f"train accuracy {row['train_accuracy']:.3f}{extra} ({row['images_per_second']:.1f} images/s)")
+            stop = False
+            if select:
+                score = (row["val_accuracy"], -row["val_loss"])
+                if best is None or score > tuple(best["score"]):
+                    best = {"score": score, "epoch": epoch + 1, "state": _plain_state(model)}
+                stop = config.patience is not None and epoch + 1 - best["epoch"] >= config.patience
+            position = (stage_number, epoch + 1)
+            save_resume()
+            if stop:
+                if progress:
+                    print(f"{mode}: no better validation accuracy for {config.patience} epochs; stopping {name}")
+                break
+        if select and best is not None:  # keep the chosen epoch's weights
+            model.load_state_dict(best["state"])
+            history.selected[name] = best["epoch"]
+        if checkpoint_dir is not None and name == "synthetic":
             _save_atomic(_plain_state(model), checkpoint_dir / f"{CHECKPOINT_NAMES['synthetic']}.pt")
+        position, best = (stage_number + 1, 0), None
+        save_resume()
     if checkpoint_dir is not None:
         _save_atomic(_plain_state(model), checkpoint_dir / f"{CHECKPOINT_NAMES[mode]}.pt")
         (checkpoint_dir / f"{mode}.history.json").write_text(json.dumps(history.to_json(), indent=1))

@@ -102,3 +102,117 @@ def test_load_model_names_a_missing_or_bad_file(tmp_path):
     (tmp_path / "bad.pt").write_bytes(b"garbage")
     with pytest.raises(ValueError, match="not a BinaryClassifier checkpoint"):
         training.load_model(tmp_path / "bad.pt")
+
+
+# ------------------------------------------------------------------------------------------------
+# the improved recipe: augmentation, mixing, weight decay, epochs chosen on validation photos
+# ------------------------------------------------------------------------------------------------
+
+from hotdog import settings  # noqa: E402
+from hotdog.data import Augmented, carve  # noqa: E402
+
+IMPROVED = TrainConfig(batch_size=8, synthetic_epochs=1, finetune_epochs=4, authentic_epochs=4, seed=3,
+                       augment=True, weight_decay=0.05, mix_synthetic=0.5, patience=2)
+
+
+def test_the_article_recipe_is_the_default_and_improved_changes_only_training():
+    article = TrainConfig.for_sizes(settings.sizes("article"))
+    assert article == TrainConfig(precision="fp32")  # the article's schedule, nothing added
+    assert TrainConfig.for_sizes(settings.sizes("article"), settings.recipe("article")) == article
+    improved = TrainConfig.for_sizes(settings.sizes("article"), settings.recipe("improved"), precision="auto")
+    assert (improved.synthetic_epochs, improved.finetune_epochs, improved.authentic_epochs) == (10, 40, 60)
+    assert improved.augment and improved.mix_synthetic == 0.5 and improved.weight_decay > 0 and improved.patience
+    assert (improved.learning_rate, improved.betas, improved.batch_size) == (1e-4, (0.9, 0.99), 64)
+    with pytest.raises(ValueError, match="not one of"):
+        settings.recipe("magic")
+
+
+def test_augmented_images_change_every_time_but_keep_label_shape_and_range():
+    base = fake_images(4, 0)
+    augmented = Augmented(base)
+    torch.manual_seed(0)
+    a, label = augmented[1]
+    b, _ = augmented[1]
+    assert a.shape == (3, 128, 128) and label == base.labels[1]
+    assert a.min() >= -1 and a.max() <= 1 and not torch.equal(a, b)
+    torch.manual_seed(0)
+    assert torch.equal(augmented[1][0], a)  # seeded: the same draw again
+    with pytest.raises(TypeError, match="data.cache"):
+        Augmented([(a, label)])
+
+
+def test_validation_photos_are_carved_from_the_training_photos_only():
+    photos = fake_images(40, 0)
+    kept, validation = carve(photos, 10, seed=1)
+    assert len(kept) == 30 and len(validation) == 10
+    assert not set(kept.indices) & set(validation.indices)
+    assert carve(photos, 10, seed=1)[1].indices == validation.indices != carve(photos, 10, seed=2)[1].indices
+    with pytest.raises(ValueError, match="cannot carve"):
+        carve(photos, 40)
+
+
+def test_both_fine_tunes_on_real_photos_mixed_with_a_fresh_draw_of_renders():
+    data = {"synthetic": fake_images(40, 1), "authentic": fake_images(16, 2)}
+    mixed = training.epoch_data("authentic", "both", data, IMPROVED, epoch=0, stage=1)
+    assert len(mixed) == 32  # 16 real + 16 rendered: half of the epoch
+    again = training.epoch_data("authentic", "both", data, IMPROVED, epoch=0, stage=1)
+    other = training.epoch_data("authentic", "both", data, IMPROVED, epoch=1, stage=1)
+    assert again.datasets[1].indices == mixed.datasets[1].indices != other.datasets[1].indices
+    assert len(training.epoch_data("authentic", "authentic", data, IMPROVED, epoch=0, stage=0)) == 16  # never renders
+    article = training.epoch_data("authentic", "both", data, CONFIG, epoch=0, stage=1)
+    assert article is data["authentic"]  # the article's loop: the data set itself
+
+
+def test_validation_keeps_the_best_epoch_and_patience_stops_the_stage(tmp_path):
+    data = {"synthetic": fake_images(24, 1), "authentic": fake_images(24, 2)}
+    validation = fake_images(12, 4)
+    config = TrainConfig(**{**IMPROVED.__dict__, "patience": 1, "finetune_epochs": 6})
+    model, history = train("both", data, config, validation=validation, checkpoint_dir=tmp_path, progress=False)
+    rows = [e for e in history.epochs if e["stage"] == "authentic"]
+    best = max(rows, key=lambda e: (e["val_accuracy"], -e["val_loss"]))
+    assert history.selected == {"authentic": best["epoch"]}
+    assert len(rows) == 6 or rows[-1]["epoch"] - best["epoch"] >= 1  # ran out, or stopped by patience
+    kept = training.validation_score(model, validation, torch.device("cpu"))
+    assert kept["val_accuracy"] == pytest.approx(best["val_accuracy"])
+    assert kept["val_loss"] == pytest.approx(best["val_loss"], abs=1e-4)
+    saved = training.load_model(tmp_path / "binary_classifier_finetuned.pt")
+    assert training.validation_score(saved, validation, torch.device("cpu"))["val_loss"] == pytest.approx(best["val_loss"], abs=1e-4)
+    assert all("val_accuracy" in e for e in history.epochs)
+
+
+def test_an_interrupted_improved_run_resumes_to_the_same_model(tmp_path, monkeypatch):
+    data = {"synthetic": fake_images(16, 1), "authentic": fake_images(16, 2)}
+    validation = fake_images(8, 4)
+    config = TrainConfig(**{**IMPROVED.__dict__, "patience": None})
+    reference, ref_history = train("both", data, config, validation=validation, progress=False)
+
+    calls = {"n": 0}
+    real = training.train_one_epoch
+
+    def dies_on_fourth_epoch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "train_one_epoch", dies_on_fourth_epoch)
+    with pytest.raises(KeyboardInterrupt):
+        train("both", data, config, validation=validation, checkpoint_dir=tmp_path, progress=False)
+    monkeypatch.setattr(training, "train_one_epoch", real)
+    resumed, history = train("both", data, config, validation=validation, checkpoint_dir=tmp_path, progress=False)
+    assert [round(e["train_loss"], 5) for e in history.epochs] == [round(e["train_loss"], 5) for e in ref_history.epochs]
+    assert history.selected == ref_history.selected
+    for p, q in zip(reference.parameters(), resumed.parameters()):
+        assert torch.allclose(p, q, atol=1e-6)
+
+
+def test_a_resume_file_from_before_the_recipe_fields_still_resumes():
+    stages = TrainConfig().stages("both")
+    assert training._position(stages, 0) == (0, 0)
+    assert training._position(stages, 10) == (0, 10)
+    assert training._position(stages, 13) == (1, 3)
+    assert training._position(stages, 30) == (1, 20)
+    current = {**TrainConfig().__dict__, "device": "cpu"}
+    old = {k: v for k, v in current.items() if k not in ("augment", "weight_decay", "mix_synthetic", "patience")}
+    assert training._same_config(old, current)
+    assert not training._same_config({**old, "learning_rate": 1e-3}, current)
