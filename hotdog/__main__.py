@@ -89,17 +89,30 @@ def _study(args) -> None:
     from hotdog import paths, settings, study
     from hotdog.train import TrainConfig
 
-    sizes = _sizes(args)
-    root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}"
-    if not args.no_render:  # renders only what is missing; the same set for every seed
-        from hotdog.render import RenderConfig, render_dataset
+    import dataclasses
 
-        render_dataset(root, RenderConfig(n_images=sizes.n_synthetic, seed=0), n_jobs=sizes.render_jobs)
+    from hotdog.render import RenderConfig
+
+    sizes = _sizes(args)
+    if args.images is not None:
+        sizes = dataclasses.replace(sizes, n_synthetic=args.images)
+    if args.real_share is not None:
+        if not 0 < args.real_share <= 1:
+            raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
+        sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
+    render_config = RenderConfig(n_images=sizes.n_synthetic, seed=0).without(*args.without)
+    suffix = "".join(f"_without-{name}" for name in sorted(args.without))
+    root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}{suffix}"
+    if not args.no_render:  # renders only what is missing; the same set for every seed
+        from hotdog.render import render_dataset
+
+        render_dataset(root, render_config, n_jobs=sizes.render_jobs)
     recipe = settings.recipe(args.recipe)
     config = TrainConfig.for_sizes(sizes, recipe, precision=args.precision)
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}")
-        study.run_seed(args.name, seed, sizes, config, root, recipe=recipe)
+        study.run_seed(args.name, seed, sizes, config, root, recipe=recipe, modes=tuple(args.modes),
+                       render_config=None if args.no_render and args.synthetic else render_config.as_dict())
     print(study.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 
@@ -111,8 +124,12 @@ def _compare(args) -> None:
         names = sorted(p.name for p in study.studies_dir().iterdir() if p.is_dir())
     if not names:
         raise FileNotFoundError(f"no studies in {study.studies_dir()}; run `python -m hotdog study NAME` first")
-    for name in names:
-        print(study.format_summary(study.summarize(study.load(name)), title=f"study {name!r}") + "\n")
+    summaries = {name: study.summarize(study.load(name)) for name in names}
+    if args.markdown:
+        print(study.format_markdown(summaries))
+        return
+    for name, summary in summaries.items():
+        print(study.format_summary(summary, title=f"study {name!r}") + "\n")
 
 
 def _evaluate(args) -> None:
@@ -204,12 +221,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
                    help="article: the article's training; improved: augmentation, mixing, weight decay, "
                         "epochs chosen on validation photos (see hotdog/settings.py)")
-    p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>)")
+    p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>[_without-...])")
     p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
+    p.add_argument("--images", type=int, default=None, help="synthetic images to render and train on (default: the preset's)")
+    p.add_argument("--without", nargs="+", default=[], choices=RANDOMIZATIONS, metavar="SWITCH",
+                   help=f"render with these randomizations off (ablations): {', '.join(RANDOMIZATIONS)}")
+    p.add_argument("--real-share", type=float, default=None,
+                   help="train on this share of the 799 real training photos (e.g. 0.1); the test photos stay the same")
+    p.add_argument("--modes", nargs="+", choices=["both", "authentic"], default=["both", "authentic"],
+                   help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need only both")
     p.set_defaults(func=_study)
 
     p = sub.add_parser("compare", help="the table of one or more studies from their JSON files (no training)")
     p.add_argument("names", nargs="*", help="studies under results/studies (default: all)")
+    p.add_argument("--markdown", action="store_true", help="one table, the studies side by side (the README's)")
     p.set_defaults(func=_compare)
 
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")

@@ -186,3 +186,88 @@ def renders_vs_photos(renders, photos, n: int = 32, seed: int = 0, columns: int 
     fig.suptitle(f"{n} renders (top) and {n} real photos (bottom), 128 x 128")
     fig.tight_layout()
     return fig
+
+
+def study_bars(summaries: dict[str, dict], title: str = "Accuracy on 199 held-out real photos, several seeds"):
+    """The article's single numbers beside each study's mean over seeds (bar), its 95 % t-interval
+    (error bar) and every seed's accuracy (dots). ``summaries``: study label -> :func:`hotdog.study.summarize`."""
+    regimes = [m for m in ("synthetic", "authentic", "both") if any(m in s["regimes"] for s in summaries.values())]
+    width = 0.8 / (len(summaries) + 1)
+    x = np.arange(len(regimes))
+    fig, ax = plt.subplots(figsize=(max(7.5, 2.6 * len(regimes) + 1.2 * len(summaries)), 4.3))
+    ax.bar(x - 0.4 + width / 2, [ARTICLE[m] for m in regimes], width, color="#cccccc", label="article (one run)")
+    for i, m in enumerate(regimes):
+        ax.text(i - 0.4 + width / 2, ARTICLE[m] + 0.01, f"{ARTICLE[m]:.1%}", ha="center", fontsize=8)
+    hatches = ["", "//", "..", "xx"]
+    for k, (label, summary) in enumerate(summaries.items()):
+        offset = -0.4 + width * (k + 1.5)
+        for i, m in enumerate(regimes):
+            if m not in summary["regimes"]:
+                continue
+            s = summary["regimes"][m]
+            low, high = s["interval95"]
+            ax.bar(i + offset, s["mean"], width, color=MODE_COLORS[m], hatch=hatches[k % len(hatches)],
+                   edgecolor="white", yerr=[[s["mean"] - low], [high - s["mean"]]], capsize=3,
+                   label=label if i == 0 else None)
+            ax.plot([i + offset] * len(s["values"]), s["values"], "o", ms=3, color="black", alpha=0.6)
+            ax.text(i + offset, min(high, 1.0) + 0.01, f"{s['mean']:.1%}", ha="center", fontsize=8, weight="bold")
+    baseline = max(s["majority_baseline"] for s in summaries.values())
+    ax.axhline(baseline, color="black", lw=0.8, ls="--", label=f"always the majority class ({baseline:.1%})")
+    ax.set_xticks(x, [MODE_LABELS[m] for m in regimes])
+    ax.set(ylim=(0, 1.12), ylabel="accuracy", title=title)
+    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def study_curves(records: list[dict], title: str = "Test accuracy per epoch, mean over seeds (band: min to max)"):
+    """Accuracy on the real test photos after every epoch, averaged over a study's seeds, per
+    training run; the dotted line marks where ``both`` switches from renders to real photos."""
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    for mode in ("both", "authentic"):
+        runs = [r["histories"][mode]["epochs"] for r in records if mode in r.get("histories", {})]
+        runs = [[e["test_accuracy"] for e in run] for run in runs if run and "test_accuracy" in run[0]]
+        if not runs:
+            continue
+        length = min(len(run) for run in runs)
+        values = np.array([run[:length] for run in runs])
+        x = np.arange(1, length + 1)
+        ax.plot(x, values.mean(0), "-", color=MODE_COLORS[mode], label=f"{MODE_LABELS[mode]} ({len(runs)} seeds)")
+        ax.fill_between(x, values.min(0), values.max(0), color=MODE_COLORS[mode], alpha=0.2)
+        if mode == "both":
+            stages = [e["stage"] for e in records[0]["histories"]["both"]["epochs"]]
+            switch = next((i for i in range(1, len(stages)) if stages[i] != stages[i - 1]), None)
+            if switch is not None:
+                ax.axvline(switch + 0.5, color=MODE_COLORS[mode], ls=":", lw=1)
+                ax.text(switch + 0.7, 0.03, "renders | real photos", color=MODE_COLORS[mode], fontsize=8)
+    ax.axhline(0.5, color="grey", lw=0.8)
+    ax.set(xlabel="epoch", ylabel="accuracy on the real test photos", ylim=(0, 1.02), title=title)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def ablation(points: dict[str, dict], regimes: Sequence[str] = ("synthetic", "both"), title: str = "Ablation",
+             reference: str | None = None):
+    """One row per variant (label -> :func:`hotdog.study.summarize`): each regime's mean over seeds
+    with its 95 % t-interval. ``reference`` (a label) draws a vertical line at that variant's means."""
+    labels = list(points)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.4))
+    y = np.arange(len(labels))[::-1]
+    shift = np.linspace(-0.15, 0.15, len(regimes)) if len(regimes) > 1 else [0.0]
+    for k, m in enumerate(regimes):
+        for row, label in zip(y, labels):
+            s = points[label]["regimes"].get(m)
+            if s is None:
+                continue
+            low, high = s["interval95"]
+            ax.errorbar(s["mean"], row + shift[k], xerr=[[s["mean"] - low], [high - s["mean"]]], fmt="o",
+                        color=MODE_COLORS[m], capsize=3, label=MODE_LABELS[m] if row == y[0] else None)
+        if reference in points and m in points[reference]["regimes"]:
+            ax.axvline(points[reference]["regimes"][m]["mean"], color=MODE_COLORS[m], lw=0.8, ls=":")
+    ax.set_yticks(y, labels)
+    ax.set(xlabel="accuracy on the real test photos (mean over seeds, 95 % interval)", title=title, xlim=(0.3, 1.0))
+    ax.axvline(0.5, color="grey", lw=0.8)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig

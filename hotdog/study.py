@@ -36,11 +36,17 @@ def studies_dir() -> Path:
 
 
 def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, synthetic_root: Path | None,
-             out_root: Path | None = None, progress: bool = True, recipe: settings.Recipe | None = None) -> dict:
+             out_root: Path | None = None, progress: bool = True, recipe: settings.Recipe | None = None,
+             modes: tuple[str, ...] = ("both", "authentic"), render_config: dict | None = None) -> dict:
     """Train and test one seed of ``study`` (skipped if its JSON exists); returns its record.
 
     ``config`` is the training configuration (see :meth:`TrainConfig.for_sizes`); ``recipe`` says how
-    many validation photos to carve from the training photos (the article's recipe: none)."""
+    many validation photos to carve from the training photos (the article's recipe: none).
+    ``modes`` are the training runs: ``both`` (which also yields the ``synthetic`` model) and
+    ``authentic``; an ablation of the renderer needs only ``both``, since ``authentic`` never sees a
+    render. ``render_config`` is recorded as given (how the synthetic images were made)."""
+    if not modes or set(modes) - {"both", "authentic"}:
+        raise ValueError(f"modes are 'both' and/or 'authentic', not {modes!r}")
     from hotdog.experiment import evaluate_checkpoints, prepare_data
 
     recipe = recipe or settings.recipe("article")
@@ -55,7 +61,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, 
     checkpoints = out / f"seed{seed}.checkpoints"
     training = {"synthetic": prepared["synthetic"], "authentic": prepared["authentic_train"]}
     histories, timings = {}, {}
-    for mode in ("both", "authentic"):
+    for mode in modes:
         t = time.perf_counter()
         _, history = train(mode, training, config, test=prepared["test"], validation=prepared.get("validation"),
                            checkpoint_dir=checkpoints, progress=progress)
@@ -67,7 +73,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, 
         "study": study, "seed": seed, "sizes": sizes.as_dict(), "recipe": recipe.as_dict(),
         "config": {**asdict(config), "betas": list(config.betas)},
         "n_synthetic": len(prepared["synthetic"]), "n_authentic_train": len(prepared["authentic_train"]),
-        "n_validation": len(prepared.get("validation", [])),
+        "n_validation": len(prepared.get("validation", [])), "render_config": render_config,
         "test_photos": [os.path.relpath(p, prepared["authentic_root"]) for p in prepared["test"].paths],
         "test_labels": prepared["test"].labels.tolist(),
         "results": results, "histories": histories, "timings_seconds": timings,
@@ -132,4 +138,36 @@ def format_summary(summary: dict, title: str = "") -> str:
         d, m = pair["difference"], pair["mcnemar"]
         lines.append(f"{name:<22} difference {d['mean']:+.1%} (95% {d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%}); "
                      f"McNemar over all test photos: {m['only_a']} vs {m['only_b']} photos right only by one, p = {m['p_value']:.3f}")
+    return "\n".join(lines)
+
+
+def format_markdown(summaries: dict[str, dict]) -> str:
+    """The README's table: the article's single run beside each study's mean over seeds and its
+    95 % t-interval, and the gain of ``both`` over ``authentic`` with its interval and McNemar p."""
+    from hotdog.plots import MODE_LABELS
+
+    names = list(summaries)
+    header = "| trained on | article (1 run) | " + " | ".join(
+        f"{name} ({len(summaries[name]['seeds'])} seeds)" for name in names) + " |"
+    lines = [header, "|---" * (len(names) + 2) + "|"]
+
+    def cell(s):
+        low, high = s["interval95"]
+        return f"**{s['mean']:.1%}** ({low:.1%} to {high:.1%})" if s["n"] > 1 else f"**{s['mean']:.1%}**"
+
+    for regime in REGIMES:
+        row = [cell(summaries[n]["regimes"][regime]) if regime in summaries[n]["regimes"] else "-" for n in names]
+        lines.append(f"| {MODE_LABELS[regime]} | {metrics.ARTICLE[regime]:.2%} | " + " | ".join(row) + " |")
+    gains = []
+    for n in names:
+        pair = summaries[n]["pairs"].get("both - authentic")
+        if pair is None:
+            gains.append("-")
+            continue
+        d, m = pair["difference"], pair["mcnemar"]
+        gains.append(f"{d['mean']:+.1%} ({d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%}), McNemar p = {m['p_value']:.2f}")
+    gain_article = metrics.ARTICLE["both"] - metrics.ARTICLE["authentic"]
+    lines.append(f"| gain of synthetic pre-training (both - authentic) | {gain_article:+.2%} | " + " | ".join(gains) + " |")
+    majority = " | ".join(f"{summaries[n]['majority_baseline']:.1%}" for n in names)
+    lines.append(f"| always the majority class | - | {majority} |")
     return "\n".join(lines)

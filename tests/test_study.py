@@ -65,3 +65,33 @@ def test_over_seeds_and_mcnemar_by_hand():
     test = metrics.mcnemar([True] * 10 + [False] * 2 + [True] * 5, [False] * 10 + [True] * 2 + [True] * 5)
     assert (test["only_a"], test["only_b"]) == (10, 2) and test["p_value"] == pytest.approx(0.03857, abs=1e-4)
     assert metrics.mcnemar([True], [True])["p_value"] == 1.0
+
+
+def test_markdown_table_sets_the_article_beside_each_study(two_seeds, monkeypatch, capsys):
+    root, records = two_seeds
+    summary = study.summarize(records)
+    table = study.format_markdown({"tiny": summary, "again": summary})
+    lines = table.splitlines()
+    assert lines[0].startswith("| trained on | article (1 run) | tiny (2 seeds) | again (2 seeds) |")
+    assert "| synthetic only | 53.77% |" in table and "+8.55%" in table
+    assert f"**{summary['regimes']['both']['mean']:.1%}**" in table
+    monkeypatch.setattr(study, "studies_dir", lambda: root)
+    assert main(["compare", "--markdown", "t"]) == 0
+    assert capsys.readouterr().out.startswith("| trained on |")
+
+
+def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path):
+    improved = settings.recipe("improved")
+    config = TrainConfig(**{**CONFIG.__dict__, **improved.train})
+    record = study.run_seed("ab", 0, SIZES, config, paths.sample_synthetic_dir(), out_root=tmp_path, progress=False,
+                            recipe=settings.Recipe("improved", validation_photos=16, train=improved.train),
+                            modes=("both",), render_config={"n_images": 320})
+    assert set(record["results"]) == {"synthetic", "both"} and set(record["histories"]) == {"both"}
+    assert record["n_validation"] == 16 and record["n_authentic_train"] == 64 - 16
+    assert record["recipe"]["name"] == "improved" and record["config"]["augment"] is True
+    assert record["render_config"] == {"n_images": 320}
+    assert "selected" in record["histories"]["both"]
+    summary = study.summarize([record])
+    assert set(summary["regimes"]) == {"synthetic", "both"} and summary["pairs"] == {"both - synthetic": summary["pairs"]["both - synthetic"]}
+    with pytest.raises(ValueError, match="modes are"):
+        study.run_seed("ab", 1, SIZES, config, paths.sample_synthetic_dir(), out_root=tmp_path, modes=("synthetic",))

@@ -1,0 +1,40 @@
+"""The study figures draw what the seed files say (on the committed small studies)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from hotdog import paths, plots, study  # noqa: E402
+
+ROOT = paths.project_root() / "results" / "studies"
+
+
+@pytest.fixture(scope="module")
+def records():
+    return study.load("small-fp32", ROOT)
+
+
+def test_study_bars_draw_each_seed_and_the_article(records):
+    summary = study.summarize(records)
+    fig = plots.study_bars({"fp32": summary, "bf16": study.summarize(study.load("small-bf16", ROOT))})
+    ax = fig.axes[0]
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(dots) == 2 * 3 and all(len(d.get_xdata()) == 3 for d in dots)  # 2 studies x 3 regimes, 3 seeds each
+    assert sorted(dots[0].get_ydata()) == sorted(summary["regimes"]["synthetic"]["values"])
+    assert any(t.get_text() == "83.9%" for t in ax.texts)
+
+
+def test_study_curves_average_the_seeds(records):
+    fig = plots.study_curves(records)
+    both = fig.axes[0].lines[0]
+    expected = np.mean([[e["test_accuracy"] for e in r["histories"]["both"]["epochs"]] for r in records], axis=0)
+    assert np.allclose(both.get_ydata(), expected)
+
+
+def test_ablation_has_one_row_per_variant(records):
+    summary = study.summarize(records)
+    fig = plots.ablation({"all on": summary, "again": summary}, reference="all on")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["all on", "again"]
