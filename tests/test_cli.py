@@ -139,3 +139,13 @@ def test_seefood_decides_like_the_accuracy_and_titles_each_photo(image_folder):
     assert seefood.show_answers([]) is None
     answer, shown = seefood.predict_bytes("up.png", (image_folder / "not_hotdog" / "n0.png").read_bytes())
     assert answer.path == "up.png" and shown.size == (100, 140) and 0 <= answer.probability <= 1
+
+
+def test_the_shipped_models_accuracy_is_what_its_test_photos_give():
+    """Re-measure the shipped model's claim on the photos its sidecar names."""
+    from hotdog import data, metrics, seefood
+
+    info = seefood.shipped_info()
+    test = data.cache(data.split(data.authentic(), seed=info["split_seed"])[1], progress=False)
+    probabilities, labels = metrics.predict(seefood.shipped_model("cpu"), test)
+    assert metrics.summarize(probabilities, labels)["correct"] == info["correct"]
