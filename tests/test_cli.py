@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -149,3 +150,24 @@ def test_the_shipped_models_accuracy_is_what_its_test_photos_give():
     test = data.cache(data.split(data.authentic(), seed=info["split_seed"])[1], progress=False)
     probabilities, labels = metrics.predict(seefood.shipped_model("cpu"), test)
     assert metrics.summarize(probabilities, labels)["correct"] == info["correct"]
+
+
+def test_the_ablation_script_runs_one_study_per_variant():
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "ablations.sh"
+    env = {**os.environ, "PYTHON": "echo", "SEEDS": "0 1"}
+    done = subprocess.run(["bash", str(script), "real", "randomization"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3 + 12
+    assert lines[0] == "-m hotdog study ablate-real-0.1 --size small --precision bf16 --seeds 0 1 --real-share 0.1"
+    assert lines[3].endswith("--without food --modes both")
+    for line in lines:  # every printed command parses as a study command (argparse checks the choices)
+        args = line.split()[2:]
+        assert args[0] == "study"
+        with pytest.raises(SystemExit) as parsed:
+            main([*args, "--help"])
+        assert parsed.value.code == 0
+    bad = subprocess.run(["bash", str(script), "colour"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "choose from" in bad.stderr

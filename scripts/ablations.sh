@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The ablations, each a multi-seed study under results/studies/ on the `small` sizes (800 renders,
+# 2 + 4 epochs for `both`, 6 for `authentic`) in bfloat16, so they compare with the `small-bf16` study
+# (every randomization on, all 799 real photos). Each study skips the seeds it has already finished,
+# so an interrupted run is completed by running this again. `python -m hotdog compare NAME ...` prints
+# any of them; notebooks/05_compare.ipynb draws the figures.
+#
+#   bash scripts/ablations.sh                 # all three groups, seeds 0 1 2
+#   SEEDS="0 1 2 3 4" bash scripts/ablations.sh randomization
+#
+# About 2 minutes per seed and switch for the randomization group on a 2-core CPU (only `both` is
+# trained: the `authentic` model never sees a render), about 3 minutes per seed and share for the
+# real-photo group; the 20,000-render point renders for about 18 minutes first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+read -r -a SEEDS <<< "${SEEDS:-0 1 2}"
+COMMON=(--size small --precision bf16 --seeds "${SEEDS[@]}")
+GROUPS_TO_RUN=("${@:-randomization images real}")
+read -r -a GROUPS_TO_RUN <<< "${GROUPS_TO_RUN[*]}"
+
+for group in "${GROUPS_TO_RUN[@]}"; do
+  case "$group" in
+    randomization)  # each randomization switched off in turn, everything else drawn as before
+      for switch in food rotation camera lights background serving material distractors color noise blur jpeg; do
+        "$PY" -m hotdog study "ablate-without-$switch" "${COMMON[@]}" --without "$switch" --modes both
+      done ;;
+    images)  # how many renders (same epochs, so more renders also means more training steps)
+      for n in 1000 5000 20000; do
+        "$PY" -m hotdog study "ablate-images-$n" "${COMMON[@]}" --images "$n" --modes both
+      done ;;
+    real)  # a share of the 799 real training photos, with (both) and without (authentic) synthetic pre-training
+      for share in 0.1 0.25 0.5; do
+        "$PY" -m hotdog study "ablate-real-$share" "${COMMON[@]}" --real-share "$share"
+      done ;;
+    *) echo "unknown group '$group': choose from randomization, images, real" >&2; exit 2 ;;
+  esac
+done
