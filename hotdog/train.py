@@ -115,9 +115,11 @@ def default_device(device: str | None = None) -> torch.device:
 
 
 def new_model(seed: int = 0) -> BinaryClassifier:
-    """A freshly initialised BinaryClassifier; the same seed gives the same weights."""
-    torch.manual_seed(seed)
-    return BinaryClassifier()
+    """A freshly initialised BinaryClassifier; the same seed gives the same weights (drawn from a
+    seeded fork of torch's generator, so the caller's random state is left as it was)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return BinaryClassifier()
 
 
 def epoch_loader(data: Dataset, batch_size: int, seed: int, epoch: int, stage: int = 0) -> DataLoader:
@@ -287,12 +289,15 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
             continue
         select = validation is not None and name == "authentic"
         for epoch in range(position[1] if stage_number == position[0] else 0, epochs):
-            if config.augment:  # the augmentation's draws, fixed per epoch so a resumed run sees the same
-                torch.manual_seed(config.seed * 1_000_003 + stage_number * 1_009 + epoch)
             loader = epoch_loader(epoch_data(name, mode, data, config, epoch, stage_number), config.batch_size,
                                   config.seed, epoch, stage_number)
-            with tqdm(total=len(loader), desc=f"{mode}: {name} epoch {epoch + 1}/{epochs}",
-                      disable=not progress, unit="batch", leave=False) as bar:
+            # torchvision's random transforms draw from torch's global generator: fork it for the epoch and
+            # seed the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
+            with torch.random.fork_rng(devices=[], enabled=config.augment), \
+                    tqdm(total=len(loader), desc=f"{mode}: {name} epoch {epoch + 1}/{epochs}",
+                         disable=not progress, unit="batch", leave=False) as bar:
+                if config.augment:
+                    torch.manual_seed(config.seed * 1_000_003 + stage_number * 1_009 + epoch)
                 row = train_one_epoch(model, loader, optimizer, criterion, device, config.channels_last, bar, autocast)
             row = {"stage": name, "epoch": epoch + 1, **row}
             if test is not None:

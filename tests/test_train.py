@@ -216,3 +216,11 @@ def test_a_resume_file_from_before_the_recipe_fields_still_resumes():
     old = {k: v for k, v in current.items() if k not in ("augment", "weight_decay", "mix_synthetic", "patience")}
     assert training._same_config(old, current)
     assert not training._same_config({**old, "learning_rate": 1e-3}, current)
+
+
+def test_augmented_training_leaves_the_callers_random_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    train("authentic", {"authentic": fake_images(16, 2)}, TrainConfig(**{**CONFIG.__dict__, "augment": True}), progress=False)
+    assert torch.equal(torch.rand(3), expected)
