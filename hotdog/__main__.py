@@ -62,23 +62,26 @@ def _sizes(args):
 def _train(args) -> None:
     import dataclasses
 
-    from hotdog import metrics, paths
+    from hotdog import metrics, paths, settings
     from hotdog.experiment import format_table, prepare_data
     from hotdog.train import CHECKPOINT_NAMES, TrainConfig, train
 
+    recipe = settings.recipe(args.recipe)
     sizes = _sizes(args)
     if args.photos is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=args.photos)
     synthetic_root = None
     if args.mode != "authentic":
         synthetic_root = Path(args.synthetic) if args.synthetic else paths.synthetic_dir()
-    prepared = prepare_data(sizes, seed=args.seed, synthetic_root=synthetic_root)
+    prepared = prepare_data(sizes, seed=args.seed, synthetic_root=synthetic_root,
+                            validation_photos=recipe.validation_photos)
     print(f"{len(prepared.get('synthetic', []))} synthetic images, {len(prepared['authentic_train'])} real training "
-          f"photos, {len(prepared['test'])} real test photos")
-    config = TrainConfig.for_sizes(sizes, seed=args.seed)
+          f"photos, {len(prepared.get('validation', []))} validation photos, {len(prepared['test'])} real test photos")
+    config = TrainConfig.for_sizes(sizes, recipe, seed=args.seed, precision=args.precision)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
     training = {"authentic": prepared["authentic_train"], **({"synthetic": prepared["synthetic"]} if synthetic_root else {})}
-    model, _ = train(args.mode, training, config, test=prepared["test"], checkpoint_dir=out)
+    model, _ = train(args.mode, training, config, test=prepared["test"], validation=prepared.get("validation"),
+                     checkpoint_dir=out)
 
     probabilities, labels = metrics.predict(model, prepared["test"])
     print(format_table({args.mode: metrics.summarize(probabilities, labels)}))
@@ -208,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0, help="seed for the 799/199 split, initialisation and batches")
     p.add_argument("--synthetic", default=None, help="rendered images (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--out", default=None, help="checkpoint folder (default: results/<size>/checkpoints)")
+    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
+                   help="article: the article's training; improved: see hotdog/settings.py")
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
+                   help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
     p.set_defaults(func=_train)
 
     p = sub.add_parser("study", help="several seeds of the experiment, each saved as JSON, and the table over them")
