@@ -38,3 +38,12 @@ def test_ablation_has_one_row_per_variant(records):
     summary = study.summarize(records)
     fig = plots.ablation({"all on": summary, "again": summary}, reference="all on")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["all on", "again"]
+
+
+def test_real_share_draws_both_regimes_at_each_share(records):
+    summary = study.summarize(records)
+    fig = plots.real_share({0.25: summary, 1.0: summary})
+    lines = [line for line in fig.axes[0].lines if line.get_marker() == "o"]
+    assert len(lines) == 2
+    assert np.allclose(np.asarray(lines[1].get_ydata(), dtype=float), [summary["regimes"]["both"]["mean"]] * 2)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["25 %\n(200)", "100 %\n(799)"]
