@@ -128,6 +128,14 @@ def _compare(args) -> None:
     if not names:
         raise FileNotFoundError(f"no studies in {study.studies_dir()}; run `python -m hotdog study NAME` first")
     summaries = {name: study.summarize(study.load(name)) for name in names}
+    if args.figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from hotdog import plots
+
+        plots.study_bars(summaries).savefig(args.figure, dpi=110)
+        print(f"figure: {args.figure}")
     if args.markdown:
         print(study.format_markdown(summaries))
         return
@@ -242,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("compare", help="the table of one or more studies from their JSON files (no training)")
     p.add_argument("names", nargs="*", help="studies under results/studies (default: all)")
     p.add_argument("--markdown", action="store_true", help="one table, the studies side by side (the README's)")
+    p.add_argument("--figure", default=None, help="also save the studies' bars (mean, interval, seeds) to this PNG")
     p.set_defaults(func=_compare)
 
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")

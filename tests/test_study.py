@@ -76,8 +76,10 @@ def test_markdown_table_sets_the_article_beside_each_study(two_seeds, monkeypatc
     assert "| synthetic only | 53.77% |" in table and "+8.55%" in table
     assert f"**{summary['regimes']['both']['mean']:.1%}**" in table
     monkeypatch.setattr(study, "studies_dir", lambda: root)
-    assert main(["compare", "--markdown", "t"]) == 0
-    assert capsys.readouterr().out.startswith("| trained on |")
+    assert main(["compare", "--markdown", "t", "--figure", str(root / "bars.png")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("figure: ") and "| trained on |" in out
+    assert (root / "bars.png").stat().st_size > 10_000
 
 
 def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path):
