@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 
 from hotdog import metrics, paths, settings
-from hotdog.train import TrainConfig, train
+from hotdog.train import TrainConfig, autocast_dtype, default_device, train
 
 REGIMES = ("synthetic", "authentic", "both")
 PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"))
@@ -55,6 +55,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, 
     if target.exists():
         return json.loads(target.read_text())
     config = TrainConfig(**{**asdict(config), "seed": seed})
+    device = default_device(config.device)
     start = time.perf_counter()
     prepared = prepare_data(sizes, seed=seed, synthetic_root=synthetic_root, progress=progress,
                             validation_photos=recipe.validation_photos)
@@ -79,6 +80,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, 
         "results": results, "histories": histories, "timings_seconds": timings,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
                    f"{torch.get_num_threads()} threads",
+        "device": str(device), "autocast": str(autocast_dtype(config.precision, device)),  # what "auto" chose
     }
     out.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")

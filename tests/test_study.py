@@ -91,7 +91,7 @@ def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path)
     assert set(record["results"]) == {"synthetic", "both"} and set(record["histories"]) == {"both"}
     assert record["n_validation"] == 16 and record["n_authentic_train"] == 64 - 16
     assert record["recipe"]["name"] == "improved" and record["config"]["augment"] is True
-    assert record["render_config"] == {"n_images": 320}
+    assert record["render_config"] == {"n_images": 320} and record["autocast"] == "None"  # fp32
     assert "selected" in record["histories"]["both"]
     summary = study.summarize([record])
     assert set(summary["regimes"]) == {"synthetic", "both"} and summary["pairs"] == {"both - synthetic": summary["pairs"]["both - synthetic"]}
