@@ -167,7 +167,8 @@ def format_markdown(summaries: dict[str, dict]) -> str:
             gains.append("-")
             continue
         d, m = pair["difference"], pair["mcnemar"]
-        gains.append(f"{d['mean']:+.1%} ({d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%}), McNemar p = {m['p_value']:.2f}")
+        p = "p < 0.001" if m["p_value"] < 0.001 else f"p = {m['p_value']:.2f}"
+        gains.append(f"{d['mean']:+.1%} ({d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%}), McNemar {p}")
     gain_article = metrics.ARTICLE["both"] - metrics.ARTICLE["authentic"]
     lines.append(f"| gain of synthetic pre-training (both - authentic) | {gain_article:+.2%} | " + " | ".join(gains) + " |")
     majority = " | ".join(f"{summaries[n]['majority_baseline']:.1%}" for n in names)
