@@ -89,6 +89,11 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, config: TrainConfig, 
     return json.loads(target.read_text())  # exactly what a later call reads back
 
 
+def exists(study: str, root: Path | None = None) -> bool:
+    """Whether ``study`` has at least one finished seed."""
+    return any(((root or studies_dir()) / study).glob("seed*.json"))
+
+
 def load(study: str, root: Path | None = None) -> list[dict]:
     """The seed records of ``study``, by seed."""
     folder = (root or studies_dir()) / study

@@ -97,3 +97,10 @@ def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path)
     assert set(summary["regimes"]) == {"synthetic", "both"} and summary["pairs"] == {"both - synthetic": summary["pairs"]["both - synthetic"]}
     with pytest.raises(ValueError, match="modes are"):
         study.run_seed("ab", 1, SIZES, config, paths.sample_synthetic_dir(), out_root=tmp_path, modes=("synthetic",))
+
+
+def test_exists_means_a_finished_seed(two_seeds, tmp_path):
+    root, _ = two_seeds
+    assert study.exists("t", root)
+    (tmp_path / "running").mkdir()  # a study whose first seed is still training
+    assert not study.exists("running", tmp_path) and not study.exists("missing", tmp_path)
