@@ -55,7 +55,7 @@ def main() -> None:
 
 
 def ship_from_study(name: str, seed: int) -> None:
-    from hotdog import metrics, study
+    from hotdog import study
 
     records = study.load(name)
     summary = study.summarize(records)
@@ -66,8 +66,8 @@ def ship_from_study(name: str, seed: int) -> None:
     path = study.studies_dir() / name / f"seed{seed}.checkpoints" / f"{CHECKPOINT_NAMES[regime]}.pt"
     model = load_model(path, "cpu")
     torch.save({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
-    correct = sum(round(p) == y for p, y in zip(record["results"][regime]["probabilities"], record["test_labels"]))
-    total = len(record["test_labels"])
+    result = record["results"][regime]  # metrics.summarize's count and interval, stored with the seed
+    correct, total = result["correct"], result["total"]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     over = summary["regimes"][regime]
     info = {"network": "the article's BinaryClassifier (hotdog/model.py)", "mode": regime,
@@ -75,7 +75,7 @@ def ship_from_study(name: str, seed: int) -> None:
             "trained_by": f"python -m hotdog study {name} (seed {seed}), commit {commit}",
             "test_photos": f"the {total} held-out real photos of split seed {seed}",
             "accuracy": correct / total, "correct": correct, "total": total,
-            "interval95": list(metrics.wilson_interval(correct, total)), "split_seed": seed,
+            "interval95": result["interval95"], "split_seed": seed,
             "study": {"name": name, "seeds": summary["seeds"], "mean": over["mean"], "interval95": over["interval95"],
                       "why_this_seed": "the regime with the best mean over seeds; seed 0's model, not the best seed, "
                                        "so its accuracy is not picked on the photos that measure it"}}

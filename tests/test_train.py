@@ -47,6 +47,21 @@ def test_article_schedule():
     assert (config.learning_rate, config.betas, config.batch_size) == (1e-4, (0.9, 0.99), 64)
 
 
+def interrupt_on_epoch(monkeypatch, n: int):
+    """Make the n-th call of train_one_epoch raise KeyboardInterrupt; returns the real function."""
+    calls = {"n": 0}
+    real = training.train_one_epoch
+
+    def dies(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "train_one_epoch", dies)
+    return real
+
+
 CONFIG = TrainConfig(batch_size=8, synthetic_epochs=1, finetune_epochs=2, authentic_epochs=1, seed=3)
 
 
@@ -75,16 +90,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, monkeypatch):
     data = {"synthetic": fake_images(16, 1), "authentic": fake_images(16, 2)}
     reference, ref_history = train("both", data, CONFIG, progress=False)
 
-    calls = {"n": 0}
-    real = training.train_one_epoch
-
-    def dies_on_third_epoch(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(training, "train_one_epoch", dies_on_third_epoch)
+    real = interrupt_on_epoch(monkeypatch, 3)
     with pytest.raises(KeyboardInterrupt):
         train("both", data, CONFIG, checkpoint_dir=tmp_path, progress=False)
     assert (tmp_path / "both.resume.pt").exists() and (tmp_path / "binary_classifier.pt").exists()
@@ -186,16 +192,7 @@ def test_an_interrupted_improved_run_resumes_to_the_same_model(tmp_path, monkeyp
     config = TrainConfig(**{**IMPROVED.__dict__, "patience": None})
     reference, ref_history = train("both", data, config, validation=validation, progress=False)
 
-    calls = {"n": 0}
-    real = training.train_one_epoch
-
-    def dies_on_fourth_epoch(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(training, "train_one_epoch", dies_on_fourth_epoch)
+    real = interrupt_on_epoch(monkeypatch, 4)
     with pytest.raises(KeyboardInterrupt):
         train("both", data, config, validation=validation, checkpoint_dir=tmp_path, progress=False)
     monkeypatch.setattr(training, "train_one_epoch", real)
