@@ -54,7 +54,7 @@ class TrainConfig:
     # weights and optimizer stay float32), or "auto": bf16 where the hardware runs it natively (CPUs
     # with AVX-512 BF16 or AMX, CUDA GPUs with bf16), else fp32. See autocast_dtype().
     precision: str = "fp32"
-    # The improved recipe (hotdog/recipes.py); the defaults switch it off and leave the article's loop.
+    # The improved recipe (hotdog/settings.py RECIPES); the defaults switch it off and leave the article's loop.
     augment: bool = False  # random crops, flips and colour jitter of every training image (data.augmentation)
     weight_decay: float = 0.0  # > 0: decoupled weight decay (AdamW) instead of Adam
     mix_synthetic: float = 0.0  # "both": this share of each fine-tuning epoch is rendered images, the rest real
