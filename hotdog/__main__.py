@@ -41,7 +41,8 @@ def _render(args) -> None:
     from hotdog.render import RenderConfig, render_dataset
 
     n = args.images or settings.sizes(args.size).n_synthetic
-    config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples).without(*args.without)
+    config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples,
+                          backgrounds_dir=args.backgrounds and str(Path(args.backgrounds).resolve())).without(*args.without)
     report = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
 
@@ -103,8 +104,10 @@ def _study(args) -> None:
         if not 0 < args.real_share <= 1:
             raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
-    render_config = RenderConfig(n_images=sizes.n_synthetic, seed=0).without(*args.without)
+    render_config = RenderConfig(n_images=sizes.n_synthetic, seed=0,
+                                 backgrounds_dir=args.backgrounds and str(Path(args.backgrounds).resolve())).without(*args.without)
     suffix = "".join(f"_without-{name}" for name in sorted(args.without))
+    suffix += "_photo-backgrounds" if args.backgrounds else ""
     root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}{suffix}"
     if not args.no_render:  # renders only what is missing; the same set for every seed
         from hotdog.render import render_dataset
@@ -204,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=RANDOMIZATIONS,
                    help="randomizations to switch off, for an ablation: " + ", ".join(RANDOMIZATIONS))
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
+    p.add_argument("--backgrounds", default=None, metavar="DIR",
+                   help="a folder of photos (jpg/png) to use as the background of half the renders, "
+                        "e.g. the article's 19 (python -m hotdog download --article: data/article/backgrounds)")
     p.add_argument("--blender", default=None,
                    help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
     p.set_defaults(func=_render)
@@ -236,11 +242,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
                    help="article: the article's training; improved: augmentation, mixing, weight decay, "
                         "epochs chosen on validation photos (see hotdog/settings.py)")
-    p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>[_without-...])")
+    p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>[_without-...][_photo-backgrounds])")
     p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
     p.add_argument("--images", type=int, default=None, help="synthetic images to render and train on (default: the preset's)")
     p.add_argument("--without", nargs="+", default=[], choices=RANDOMIZATIONS, metavar="SWITCH",
                    help=f"render with these randomizations off (ablations): {', '.join(RANDOMIZATIONS)}")
+    p.add_argument("--backgrounds", default=None, metavar="DIR",
+                   help="a folder of photos (jpg/png) to use as the background of half the renders, "
+                        "e.g. the article's 19 (python -m hotdog download --article: data/article/backgrounds)")
     p.add_argument("--real-share", type=float, default=None,
                    help="train on this share of the 799 real training photos (e.g. 0.1); the test photos stay the same")
     p.add_argument("--modes", nargs="+", choices=["both", "authentic"], default=["both", "authentic"],

@@ -171,3 +171,30 @@ def test_the_ablation_script_runs_one_study_per_variant():
         assert parsed.value.code == 0
     bad = subprocess.run(["bash", str(script), "colour"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "choose from" in bad.stderr
+
+
+def test_render_command_puts_photos_from_backgrounds_behind_the_food(tmp_path):
+    import json
+
+    from PIL import Image
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(photos / "red.jpg")
+    assert main(["render", "--images", "6", "--jobs", "1", "--backgrounds", str(photos),
+                 "--dest", str(tmp_path / "renders")]) == 0
+    records = [json.loads(line) for line in (tmp_path / "renders" / "manifest.jsonl").read_text().splitlines()]
+    assert len(records) == 6
+    kinds = [r["background"]["kind"] for r in records]
+    assert "photo" in kinds, kinds
+    assert all(r["background"]["path"] == str(photos / "red.jpg") for r in records if r["background"]["kind"] == "photo")
+
+
+def test_render_command_names_a_missing_or_empty_backgrounds_folder(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    for folder in ("nowhere", "empty"):
+        assert main(["render", "--images", "2", "--jobs", "1", "--backgrounds", str(tmp_path / folder),
+                     "--dest", str(tmp_path / "renders")]) == 1
+        error = capsys.readouterr().err
+        assert str(tmp_path / folder) in error and "download --article" in error
+    assert not (tmp_path / "renders").exists() or not list((tmp_path / "renders").rglob("*.png"))

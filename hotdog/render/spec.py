@@ -399,9 +399,14 @@ def list_photos(folder: str | Path | None) -> list[str]:
     if not folder:
         return []
     folder = Path(folder)
+    fix = ("point it at a folder of .jpg/.png photos (python -m hotdog download --article fetches the "
+           "article's 19 into data/article/backgrounds), or leave it out for procedural backgrounds")
     if not folder.is_dir():
-        raise FileNotFoundError(f"backgrounds_dir {folder} is not a folder of photos")
-    return sorted(str(p.resolve()) for p in folder.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
+        raise FileNotFoundError(f"backgrounds_dir {folder} is not a folder: {fix}")
+    photos = sorted(str(p.resolve()) for p in folder.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
+    if not photos:
+        raise FileNotFoundError(f"backgrounds_dir {folder} holds no photos ({', '.join(sorted(PHOTO_SUFFIXES))}): {fix}")
+    return photos
 
 
 def clean(value, digits: int = 6):
