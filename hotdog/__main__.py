@@ -144,6 +144,11 @@ def _compare(args) -> None:
         return
     for name, summary in summaries.items():
         print(study.format_summary(summary, title=f"study {name!r}") + "\n")
+    if args.against:
+        reference = study.load(args.against)
+        for name in names:
+            if name != args.against:
+                print(study.format_versus(study.versus(study.load(name), reference), name, args.against) + "\n")
 
 
 def _evaluate(args) -> None:
@@ -260,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("names", nargs="*", help="studies under results/studies (default: all)")
     p.add_argument("--markdown", action="store_true", help="one table, the studies side by side (the README's)")
     p.add_argument("--figure", default=None, help="also save the studies' bars (mean, interval, seeds) to this PNG")
+    p.add_argument("--against", default=None, metavar="REFERENCE",
+                   help="also each study minus this one (e.g. an ablation against small-bf16), paired by seed "
+                        "on the same test photos, with McNemar's test")
     p.set_defaults(func=_compare)
 
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")

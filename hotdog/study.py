@@ -126,6 +126,43 @@ def summarize(records: list[dict]) -> dict:
             "majority_baseline": sum(majority) / len(majority)}
 
 
+def versus(records: list[dict], reference: list[dict]) -> dict:
+    """Study against ``reference`` (e.g. an ablation against everything on), per regime both trained:
+    the paired difference of accuracy over the seeds both have, and McNemar's test pooled over their test
+    photos. A seed's split is the same in every study, so the two answer the same photos; a seed whose
+    photos differ (another split, another share) is refused rather than compared."""
+    by_seed = {r["seed"]: r for r in reference}
+    pairs = [(r, by_seed[r["seed"]]) for r in records if r["seed"] in by_seed]
+    if not pairs:
+        raise ValueError("the two studies share no seed, so they were not tested on the same photos")
+    for a, b in pairs:
+        if a["test_photos"] != b["test_photos"]:
+            raise ValueError(f"seed {a['seed']} was tested on other photos in the two studies; compare them unpaired")
+    out = {}
+    for regime in REGIMES:
+        if all(regime in a["results"] and regime in b["results"] for a, b in pairs):
+            differences = [a["results"][regime]["accuracy"] - b["results"][regime]["accuracy"] for a, b in pairs]
+            right_a = [x for a, _ in pairs for x in _right(a, regime)]
+            right_b = [x for _, b in pairs for x in _right(b, regime)]
+            out[regime] = {"seeds": [a["seed"] for a, _ in pairs], "difference": metrics.over_seeds(differences),
+                           "mcnemar": metrics.mcnemar(right_a, right_b)}
+    return out
+
+
+def format_versus(comparison: dict, name: str, reference: str) -> str:
+    """One line per regime: the paired difference, its interval and McNemar's test."""
+    from hotdog.plots import MODE_LABELS
+
+    lines = [f"{name} - {reference} (paired by seed, same test photos)"]
+    for regime, c in comparison.items():
+        d, m = c["difference"], c["mcnemar"]
+        interval = f" (95% {d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%})" if d["n"] > 1 else ""
+        p = "p < 0.001" if m["p_value"] < 0.001 else f"p = {m['p_value']:.3f}"
+        lines.append(f"  {MODE_LABELS[regime]:<26} {d['mean']:+.1%}{interval} over {d['n']} seeds; McNemar: "
+                     f"{m['only_a']} vs {m['only_b']} photos right only by one, {p}")
+    return "\n".join(lines)
+
+
 def format_summary(summary: dict, title: str = "") -> str:
     """The table: the article's number beside our mean, spread and interval, then the paired tests."""
     from hotdog.plots import MODE_LABELS

@@ -104,3 +104,31 @@ def test_exists_means_a_finished_seed(two_seeds, tmp_path):
     assert study.exists("t", root)
     (tmp_path / "running").mkdir()  # a study whose first seed is still training
     assert not study.exists("running", tmp_path) and not study.exists("missing", tmp_path)
+
+
+def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypatch, capsys):
+    root, records = two_seeds
+    import copy
+
+    flipped = copy.deepcopy(records)  # a "study" that answers every photo of `both` the other way
+    for r in flipped:
+        r["results"]["both"]["probabilities"] = [1 - p for p in r["results"]["both"]["probabilities"]]
+        r["results"]["both"]["accuracy"] = 1 - r["results"]["both"]["accuracy"]
+    comparison = study.versus(flipped, records)
+    assert study.versus(records, records)["both"]["difference"]["mean"] == 0
+    both = comparison["both"]
+    assert both["seeds"] == [0, 1]
+    assert both["difference"]["values"] == pytest.approx([1 - 2 * r["results"]["both"]["accuracy"] for r in records])
+    right = sum(round(p) == y for r in records for p, y in zip(r["results"]["both"]["probabilities"], r["test_labels"]))
+    assert (both["mcnemar"]["only_a"], both["mcnemar"]["only_b"]) == (398 - right, right)
+    assert comparison["synthetic"]["difference"]["mean"] == 0
+    assert "McNemar" in study.format_versus(comparison, "flipped", "t")
+    with pytest.raises(ValueError, match="no seed"):
+        study.versus(records[:1], records[1:])
+    other = copy.deepcopy(records)
+    other[0]["test_photos"] = other[0]["test_photos"][::-1]
+    with pytest.raises(ValueError, match="seed 0 was tested on other photos"):
+        study.versus(other, records)
+    monkeypatch.setattr(study, "studies_dir", lambda: root)
+    assert main(["compare", "t", "--against", "t"]) == 0  # a study is never compared with itself
+    assert "paired by seed" not in capsys.readouterr().out
