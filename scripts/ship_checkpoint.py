@@ -72,7 +72,7 @@ def ship_from_study(name: str, seed: int) -> None:
     over = summary["regimes"][regime]
     info = {"network": "the article's BinaryClassifier (hotdog/model.py)", "mode": regime,
             "size": record["sizes"]["name"], "recipe": record.get("recipe", {}).get("name", "article"),
-            "trained_by": f"python -m hotdog study {name} (seed {seed}), commit {commit}",
+            "trained_by": f"python -m hotdog study {name} (seed {seed}), shipped at commit {commit}",
             "test_photos": f"the {total} held-out real photos of split seed {seed}",
             "accuracy": correct / total, "correct": correct, "total": total,
             "interval95": result["interval95"], "split_seed": seed,
