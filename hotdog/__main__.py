@@ -36,13 +36,18 @@ def _download(args) -> None:
     print(f"photos in {download_authentic(args.dest)}")
 
 
+def _backgrounds(args) -> str | None:
+    """--backgrounds as an absolute path (the render workers and the manifest need one), or None."""
+    return str(Path(args.backgrounds).resolve()) if args.backgrounds else None
+
+
 def _render(args) -> None:
     from hotdog import paths, settings
     from hotdog.render import RenderConfig, render_dataset
 
     n = args.images or settings.sizes(args.size).n_synthetic
     config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples,
-                          backgrounds_dir=args.backgrounds and str(Path(args.backgrounds).resolve())).without(*args.without)
+                          backgrounds_dir=_backgrounds(args)).without(*args.without)
     report = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
 
@@ -105,7 +110,7 @@ def _study(args) -> None:
             raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
     render_config = RenderConfig(n_images=sizes.n_synthetic, seed=0,
-                                 backgrounds_dir=args.backgrounds and str(Path(args.backgrounds).resolve())).without(*args.without)
+                                 backgrounds_dir=_backgrounds(args)).without(*args.without)
     suffix = "".join(f"_without-{name}" for name in sorted(args.without))
     suffix += "_photo-backgrounds" if args.backgrounds else ""
     root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}{suffix}"
@@ -180,6 +185,10 @@ def _predict(args) -> int:
     return 1 if any(a.error for a in answers) else 0
 
 
+BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
+                    "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
+
+
 def main(argv: list[str] | None = None) -> int:
     from hotdog import settings
     from hotdog.render.spec import RANDOMIZATIONS
@@ -212,9 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=RANDOMIZATIONS,
                    help="randomizations to switch off, for an ablation: " + ", ".join(RANDOMIZATIONS))
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
-    p.add_argument("--backgrounds", default=None, metavar="DIR",
-                   help="a folder of photos (jpg/png) to use as the background of half the renders, "
-                        "e.g. the article's 19 (python -m hotdog download --article: data/article/backgrounds)")
+    p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
     p.add_argument("--blender", default=None,
                    help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
     p.set_defaults(func=_render)
@@ -252,9 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--images", type=int, default=None, help="synthetic images to render and train on (default: the preset's)")
     p.add_argument("--without", nargs="+", default=[], choices=RANDOMIZATIONS, metavar="SWITCH",
                    help=f"render with these randomizations off (ablations): {', '.join(RANDOMIZATIONS)}")
-    p.add_argument("--backgrounds", default=None, metavar="DIR",
-                   help="a folder of photos (jpg/png) to use as the background of half the renders, "
-                        "e.g. the article's 19 (python -m hotdog download --article: data/article/backgrounds)")
+    p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
     p.add_argument("--real-share", type=float, default=None,
                    help="train on this share of the 799 real training photos (e.g. 0.1); the test photos stay the same")
     p.add_argument("--modes", nargs="+", choices=["both", "authentic"], default=["both", "authentic"],

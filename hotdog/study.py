@@ -109,6 +109,15 @@ def _right(record: dict, regime: str) -> list[bool]:
     return [round(p) == y for p, y in zip(probabilities, labels)]
 
 
+def _paired(a: list[tuple[dict, str]], b: list[tuple[dict, str]]) -> dict:
+    """Paired comparison of (seed record, regime) answers, seed by seed on the same photos: the
+    difference of accuracy over the seeds and McNemar's test pooled over all their test photos."""
+    differences = [ra["results"][ma]["accuracy"] - rb["results"][mb]["accuracy"] for (ra, ma), (rb, mb) in zip(a, b)]
+    right_a = [x for record, regime in a for x in _right(record, regime)]
+    right_b = [x for record, regime in b for x in _right(record, regime)]
+    return {"difference": metrics.over_seeds(differences), "mcnemar": metrics.mcnemar(right_a, right_b)}
+
+
 def summarize(records: list[dict]) -> dict:
     """Per regime: accuracy over seeds; per pair: paired difference and pooled McNemar test."""
     regimes = {r: metrics.over_seeds([rec["results"][r]["accuracy"] for rec in records])
@@ -116,10 +125,7 @@ def summarize(records: list[dict]) -> dict:
     pairs = {}
     for a, b in PAIRS:
         if a in regimes and b in regimes:
-            differences = [rec["results"][a]["accuracy"] - rec["results"][b]["accuracy"] for rec in records]
-            right_a = [x for rec in records for x in _right(rec, a)]
-            right_b = [x for rec in records for x in _right(rec, b)]
-            pairs[f"{a} - {b}"] = {"difference": metrics.over_seeds(differences), "mcnemar": metrics.mcnemar(right_a, right_b)}
+            pairs[f"{a} - {b}"] = _paired([(rec, a) for rec in records], [(rec, b) for rec in records])
     majority = [max(sum(r["test_labels"]), len(r["test_labels"]) - sum(r["test_labels"])) / len(r["test_labels"])
                 for r in records]
     return {"seeds": [r["seed"] for r in records], "regimes": regimes, "pairs": pairs,
@@ -141,11 +147,8 @@ def versus(records: list[dict], reference: list[dict]) -> dict:
     out = {}
     for regime in REGIMES:
         if all(regime in a["results"] and regime in b["results"] for a, b in pairs):
-            differences = [a["results"][regime]["accuracy"] - b["results"][regime]["accuracy"] for a, b in pairs]
-            right_a = [x for a, _ in pairs for x in _right(a, regime)]
-            right_b = [x for _, b in pairs for x in _right(b, regime)]
-            out[regime] = {"seeds": [a["seed"] for a, _ in pairs], "difference": metrics.over_seeds(differences),
-                           "mcnemar": metrics.mcnemar(right_a, right_b)}
+            out[regime] = {"seeds": [a["seed"] for a, _ in pairs],
+                           **_paired([(a, regime) for a, _ in pairs], [(b, regime) for _, b in pairs])}
     return out
 
 
