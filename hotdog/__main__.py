@@ -135,7 +135,8 @@ def _compare(args) -> None:
         names = sorted(p.name for p in study.studies_dir().iterdir() if p.is_dir())
     if not names:
         raise FileNotFoundError(f"no studies in {study.studies_dir()}; run `python -m hotdog study NAME` first")
-    summaries = {name: study.summarize(study.load(name)) for name in names}
+    records = {name: study.load(name) for name in names}
+    summaries = {name: study.summarize(records[name]) for name in names}
     if args.figure:
         import matplotlib
 
@@ -150,10 +151,10 @@ def _compare(args) -> None:
     for name, summary in summaries.items():
         print(study.format_summary(summary, title=f"study {name!r}") + "\n")
     if args.against:
-        reference = study.load(args.against)
+        reference = records.get(args.against) or study.load(args.against)
         for name in names:
             if name != args.against:
-                print(study.format_versus(study.versus(study.load(name), reference), name, args.against) + "\n")
+                print(study.format_versus(study.versus(records[name], reference), name, args.against) + "\n")
 
 
 def _evaluate(args) -> None:
