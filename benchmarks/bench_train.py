@@ -7,11 +7,15 @@ Variants (each trains a fresh BinaryClassifier with Adam + BCE on real photos, b
 
 * ``article``       - ImageFolder + the transform per batch (JPEG decoded every time), default layout;
 * ``cached``        - decoded-once uint8 tensors (hotdog.data.cache), default layout;
-* ``cached+cl``     - the same, channels-last (what hotdog.train uses);
-* ``cached+cl+bf16``- plus bfloat16 autocast on the CPU (only where the CPU has native bf16);
+* ``cached+cl``     - the same, channels-last;
+* ``+malloc``       - plus glibc told to keep freed memory for the next batch (hotdog.malloc), as
+  hotdog.train does on the CPU: what hotdog.train runs in float32;
+* ``+malloc+bf16``  - plus bfloat16 autocast (only where the CPU has native bf16: ``--precision auto``);
 * ``compiled``      - plus torch.compile (with --compile; its compile time is printed apart).
 
-Prints images per second for each and the ratio to ``article``.
+The variants run in this order in one process: the allocator setting holds for the rest of the
+process once made, so the three variants before it run with glibc's defaults, as the article's code
+does. Prints images per second for each and the ratio to ``article``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hotdog import data  # noqa: E402
+from hotdog import data, malloc  # noqa: E402
 from hotdog.train import new_model  # noqa: E402
 
 
@@ -69,8 +73,10 @@ def main() -> None:
     results["article"] = timed_batches(lambda: article_loader, new_model(0))
     results["cached"] = timed_batches(cached_loader, new_model(0))
     results["cached+cl"] = timed_batches(cached_loader, new_model(0), channels_last=True)
+    if malloc.keep_freed_memory():  # from here on, for the rest of this process
+        results["+malloc"] = timed_batches(cached_loader, new_model(0), channels_last=True)
     if torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported():
-        results["cached+cl+bf16"] = timed_batches(cached_loader, new_model(0), channels_last=True, bf16=True)
+        results["+malloc+bf16"] = timed_batches(cached_loader, new_model(0), channels_last=True, bf16=True)
     if args.compile:
         t = time.perf_counter()
         model = torch.compile(new_model(0))

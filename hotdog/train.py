@@ -10,6 +10,7 @@ code, ``both`` saves the model after its synthetic stage too, so one ``both`` ru
 Added, without changing the maths: a seed for initialisation and batch order (each epoch's order
 is drawn from ``seed`` and the epoch number, so a resumed run sees the same batches), the device
 chosen automatically (CUDA, else CPU), channels-last memory layout (faster convolutions on CPU),
+on the CPU a C allocator that keeps freed memory for the next batch (:mod:`hotdog.malloc`),
 progress bars, a history of loss and accuracy per epoch, and a checkpoint after every epoch from
 which an interrupted run resumes. The loop itself reads like torchvision's classification
 reference: ``train_one_epoch`` and ``evaluate`` are small separate functions.
@@ -27,6 +28,7 @@ import torch
 from torch import nn
 from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
+from hotdog import malloc
 from hotdog.model import BinaryClassifier
 
 MODES = ("authentic", "synthetic", "both")
@@ -249,6 +251,8 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
     if mode == "both" and config.mix_synthetic > 0 and not 0 < config.mix_synthetic < 1:
         raise ValueError(f"mix_synthetic is a share of each batch, between 0 and 1, not {config.mix_synthetic}")
     device = default_device(config.device)
+    if device.type == "cpu":
+        malloc.keep_freed_memory()  # about 1.7x faster on a 2-core CPU (benchmarks/bench_train.py)
     model = model if model is not None else new_model(config.seed)
     model.to(device)
     if config.channels_last:

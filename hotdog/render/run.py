@@ -138,7 +138,7 @@ def default_threads(n_jobs: int) -> int:
 
 # Worker processes keep numpy's BLAS single-threaded: its spinning threads fight Cycles for the cores.
 # Two malloc arenas keep a worker's memory flat over thousands of renders (glibc otherwise keeps
-# the memory of Cycles' short-lived threads: +22 MB per 1,000 images; see worker.limit_malloc_arenas).
+# the memory of Cycles' short-lived threads: +22 MB per 1,000 images; see hotdog/malloc.py).
 WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}
 
 

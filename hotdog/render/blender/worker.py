@@ -38,6 +38,7 @@ if _AS_SCRIPT:
 
 import numpy as np  # noqa: E402  (Blender's own Python ships numpy)
 
+from hotdog import malloc  # noqa: E402
 from hotdog.render import effects  # noqa: E402
 from hotdog.render.assets import MODEL_KIND, ModelError  # noqa: E402
 from hotdog.render.foods import build_record_food  # noqa: E402
@@ -111,29 +112,11 @@ def _quiet_stdout():
         os.close(devnull)
 
 
-def limit_malloc_arenas(arenas: int = 2) -> bool:
-    """Cap glibc's malloc arenas (``mallopt(M_ARENA_MAX)``), as ``MALLOC_ARENA_MAX=2`` would.
-
-    Cycles renders each image on fresh threads; glibc gives threads arenas of their own and returns
-    little of their memory, so a worker's RSS grew by about 22 MB per 1,000 images while Python's
-    own memory stayed flat. With two arenas it stays flat (benchmarks/bench_render_memory.py).
-    A no-op (False) where there is no glibc (macOS, Windows, musl).
-    """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(-8, int(arenas)))  # M_ARENA_MAX
-    except (OSError, AttributeError, TypeError):
-        return False
-
-
 def setup_scene(image_size: int = DEFAULT_IMAGE_SIZE, samples: int = DEFAULT_SAMPLES, threads: int | None = None):
     """An empty scene with Cycles (CPU, few samples, fast denoiser), a transparent film, a camera and
     a world. Returns ``(scene, skipped)`` where ``skipped`` lists settings this Blender lacks."""
     bpy = import_bpy()
-    limit_malloc_arenas()
+    malloc.limit_arenas()  # flat memory over long runs (hotdog/malloc.py)
     with _quiet_stdout():
         bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
