@@ -30,7 +30,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hotdog import data, malloc  # noqa: E402
-from hotdog.train import new_model  # noqa: E402
+from hotdog.train import native_bf16, new_model  # noqa: E402
 
 
 def timed_batches(batches, model, channels_last=False, bf16=False, warmup=2):
@@ -75,7 +75,7 @@ def main() -> None:
     results["cached+cl"] = timed_batches(cached_loader, new_model(0), channels_last=True)
     if malloc.keep_freed_memory():  # from here on, for the rest of this process
         results["+malloc"] = timed_batches(cached_loader, new_model(0), channels_last=True)
-    if torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported():
+    if native_bf16(torch.device("cpu")):
         results["+malloc+bf16"] = timed_batches(cached_loader, new_model(0), channels_last=True, bf16=True)
     if args.compile:
         t = time.perf_counter()

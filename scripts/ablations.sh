@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The ablations, each a multi-seed study under results/studies/ on the `small` sizes (800 renders,
-# 2 + 4 epochs for `both`, 6 for `authentic`) in bfloat16, so they compare with the `small-bf16` study
-# (every randomization on, all 799 real photos). Each study skips the seeds it has already finished,
-# so an interrupted run is completed by running this again. `python -m hotdog compare NAME ...` prints
-# any of them; notebooks/05_compare.ipynb draws the figures.
+# 2 + 4 epochs for `both`, 6 for `authentic`), so they compare with the `small-bf16` and `small-fp32`
+# studies (every randomization on, all 799 real photos; the two agree to within a point). Precision
+# is `auto`: bfloat16 where the CPU or GPU runs it natively, float32 elsewhere (emulated bfloat16 is
+# about ten times slower); PRECISION=bf16 or fp32 forces one. Each study skips the seeds it has
+# already finished, so an interrupted run is completed by running this again.
+# `python -m hotdog compare NAME ...` prints any of them; notebooks/05_compare.ipynb draws the figures.
 #
 #   bash scripts/ablations.sh                 # all three groups, seeds 0 1 2
 #   SEEDS="0 1 2 3 4" bash scripts/ablations.sh randomization
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 read -r -a SEEDS <<< "${SEEDS:-0 1 2}"
-COMMON=(--size small --precision bf16 --seeds "${SEEDS[@]}")
+COMMON=(--size small --precision "${PRECISION:-auto}" --seeds "${SEEDS[@]}")
 GROUPS_TO_RUN=("${@:-randomization images real}")
 read -r -a GROUPS_TO_RUN <<< "${GROUPS_TO_RUN[*]}"
 

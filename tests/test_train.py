@@ -221,3 +221,13 @@ def test_augmented_training_leaves_the_callers_random_state_alone():
     torch.manual_seed(123)
     train("authentic", {"authentic": fake_images(16, 2)}, TrainConfig(**{**CONFIG.__dict__, "augment": True}), progress=False)
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_bf16_without_native_support_warns_and_auto_falls_back_to_fp32(monkeypatch):
+    cpu = torch.device("cpu")
+    monkeypatch.setattr(training, "native_bf16", lambda device: False)
+    with pytest.warns(UserWarning, match="no native bfloat16"):
+        assert training.autocast_dtype("bf16", cpu) is torch.bfloat16
+    assert training.autocast_dtype("auto", cpu) is None
+    monkeypatch.setattr(training, "native_bf16", lambda device: True)
+    assert training.autocast_dtype("auto", cpu) is torch.bfloat16
