@@ -145,16 +145,18 @@ def _compare(args) -> None:
 
         plots.study_bars(summaries).savefig(args.figure, dpi=110)
         print(f"figure: {args.figure}")
+    comparisons = {}
+    if args.against:
+        reference = records.get(args.against) or study.load(args.against)
+        comparisons = {name: study.versus(records[name], reference) for name in names if name != args.against}
     if args.markdown:
-        print(study.format_markdown(summaries))
+        print(study.format_versus_markdown(comparisons, args.against) if args.against
+              else study.format_markdown(summaries))
         return
     for name, summary in summaries.items():
         print(study.format_summary(summary, title=f"study {name!r}") + "\n")
-    if args.against:
-        reference = records.get(args.against) or study.load(args.against)
-        for name in names:
-            if name != args.against:
-                print(study.format_versus(study.versus(records[name], reference), name, args.against) + "\n")
+    for name, comparison in comparisons.items():
+        print(study.format_versus(comparison, name, args.against) + "\n")
 
 
 def _evaluate(args) -> None:
@@ -269,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("compare", help="the table of one or more studies from their JSON files (no training)")
     p.add_argument("names", nargs="*", help="studies under results/studies (default: all)")
-    p.add_argument("--markdown", action="store_true", help="one table, the studies side by side (the README's)")
+    p.add_argument("--markdown", action="store_true",
+                   help="one table, the studies side by side (the README's); with --against, their paired differences")
     p.add_argument("--figure", default=None, help="also save the studies' bars (mean, interval, seeds) to this PNG")
     p.add_argument("--against", default=None, metavar="REFERENCE",
                    help="also each study minus this one (e.g. an ablation against small-bf16), paired by seed "

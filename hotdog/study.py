@@ -166,6 +166,29 @@ def format_versus(comparison: dict, name: str, reference: str) -> str:
     return "\n".join(lines)
 
 
+def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
+    """The README's ablation table: per study (a row) and regime (a column), the paired difference
+    against ``reference`` with its 95 % interval and McNemar's p (see :func:`versus`)."""
+    from hotdog.plots import MODE_LABELS
+
+    regimes = [r for r in REGIMES if any(r in c for c in comparisons.values())]
+    lines = [f"| study minus {reference}, paired by seed | " + " | ".join(MODE_LABELS[r] for r in regimes) + " | seeds |",
+             "|---" * (len(regimes) + 2) + "|"]
+    for name, comparison in comparisons.items():
+        cells = []
+        for regime in regimes:
+            if regime not in comparison:
+                cells.append("-")
+                continue
+            d, m = comparison[regime]["difference"], comparison[regime]["mcnemar"]
+            interval = f" ({d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%})" if d["n"] > 1 else ""
+            p = "p < 0.001" if m["p_value"] < 0.001 else f"p = {m['p_value']:.2f}"
+            cells.append(f"{d['mean']:+.1%}{interval}, {p}")
+        seeds = next(iter(comparison.values()))["seeds"] if comparison else []
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {len(seeds)} |")
+    return "\n".join(lines)
+
+
 def format_summary(summary: dict, title: str = "") -> str:
     """The table: the article's number beside our mean, spread and interval, then the paired tests."""
     from hotdog.plots import MODE_LABELS

@@ -161,7 +161,7 @@ def test_the_ablation_script_runs_one_study_per_variant():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 + 12
-    assert lines[0] == "-m hotdog study ablate-real-0.1 --size small --precision bf16 --seeds 0 1 --real-share 0.1"
+    assert lines[0] == "-m hotdog study ablate-real-0.1 --size small --precision auto --seeds 0 1 --real-share 0.1"
     assert lines[3].endswith("--without food --modes both")
     for line in lines:  # every printed command parses as a study command (argparse checks the choices)
         args = line.split()[2:]

@@ -123,6 +123,10 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
     assert (both["mcnemar"]["only_a"], both["mcnemar"]["only_b"]) == (398 - right, right)
     assert comparison["synthetic"]["difference"]["mean"] == 0
     assert "McNemar" in study.format_versus(comparison, "flipped", "t")
+    table = study.format_versus_markdown({"flipped": comparison}, "t").splitlines()
+    assert table[0] == "| study minus t, paired by seed | synthetic only | authentic only | synthetic, then authentic | seeds |"
+    assert table[2].startswith("| flipped | +0.0% (+0.0% to +0.0%), p = 1.00 |") and table[2].endswith(" | 2 |")
+    assert f"{both['difference']['mean']:+.1%}" in table[2].split(" | ")[3]
     with pytest.raises(ValueError, match="no seed"):
         study.versus(records[:1], records[1:])
     other = copy.deepcopy(records)
@@ -132,3 +136,5 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
     monkeypatch.setattr(study, "studies_dir", lambda: root)
     assert main(["compare", "t", "--against", "t"]) == 0  # a study is never compared with itself
     assert "paired by seed" not in capsys.readouterr().out
+    assert main(["compare", "t", "--against", "t", "--markdown"]) == 0
+    assert capsys.readouterr().out.startswith("| study minus t, paired by seed |")
