@@ -43,8 +43,10 @@ def keep_freed_memory() -> bool:
     """Serve big blocks from the heap and keep freed memory there instead of returning it to the
     kernel, as ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` set to 2 GB would.
 
-    The process then holds on to its peak memory (for training, one batch's activations) until it
-    exits, instead of giving it back between batches. Applies to the whole process, once."""
+    The price is memory: the process holds on to its peak until it exits, and the heap fragments, so
+    the peak itself grows (training the article's network on batches of 64: 4.1 GB instead of 2.5 GB,
+    measured on the AMD EPYC). Applies to the whole process, once; ``TrainConfig(keep_freed_memory=False)``
+    leaves glibc's defaults alone."""
     global _kept
     if not _kept:
         _kept = mallopt(M_MMAP_THRESHOLD, _INT_MAX) and mallopt(M_TRIM_THRESHOLD, _INT_MAX)

@@ -231,3 +231,14 @@ def test_bf16_without_native_support_warns_and_auto_falls_back_to_fp32(monkeypat
     assert training.autocast_dtype("auto", cpu) is None
     monkeypatch.setattr(training, "native_bf16", lambda device: True)
     assert training.autocast_dtype("auto", cpu) is torch.bfloat16
+
+
+def test_training_on_the_cpu_keeps_freed_memory_unless_told_not_to(monkeypatch):
+    calls = []
+    monkeypatch.setattr(training.malloc, "keep_freed_memory", lambda: calls.append(1) or True)
+    data = {"authentic": fake_images(8, 2)}
+    one_epoch = TrainConfig(batch_size=8, authentic_epochs=1, device="cpu")
+    train("authentic", data, one_epoch, progress=False)
+    assert calls == [1]
+    train("authentic", data, TrainConfig(**{**one_epoch.__dict__, "keep_freed_memory": False}), progress=False)
+    assert calls == [1]
