@@ -5,7 +5,7 @@
 * **Training on the CPU** keeps freed memory for the next batch (:func:`keep_freed_memory`): the
   article's network makes activations of about 120 MB per batch of 64, which glibc hands to the
   kernel with ``munmap`` when freed and maps again, page by page, on the next batch; on a 2-core
-  AMD EPYC the kernel then spent a third of the training time zeroing pages
+  AMD EPYC training then spent over a third of its CPU time in the kernel
   (``benchmarks/bench_train.py`` measures the difference).
 
 Only the standard library is imported, so Blender's own Python can use this module too. Every
