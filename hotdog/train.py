@@ -106,7 +106,7 @@ def autocast_dtype(precision: str, device: torch.device) -> torch.dtype | None:
         return None
     if precision == "bf16":
         if not native_bf16(device):
-            warnings.warn(f"this {device.type.upper()} has no native bfloat16, so bf16 is emulated: about ten times "
+            warnings.warn(f"this {device.type.upper()} has no native bfloat16, so bf16 is emulated: about eight times "
                           "slower than fp32 on a 2-core AMD EPYC with AVX2 only; use precision 'auto' or 'fp32'",
                           stacklevel=2)
         return torch.bfloat16

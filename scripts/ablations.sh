@@ -3,7 +3,7 @@
 # 2 + 4 epochs for `both`, 6 for `authentic`), so they compare with the `small-bf16` and `small-fp32`
 # studies (every randomization on, all 799 real photos; the two agree to within a point). Precision
 # is `auto`: bfloat16 where the CPU or GPU runs it natively, float32 elsewhere (emulated bfloat16 is
-# about ten times slower); PRECISION=bf16 or fp32 forces one. Each study skips the seeds it has
+# about eight times slower); PRECISION=bf16 or fp32 forces one. Each study skips the seeds it has
 # already finished, so an interrupted run is completed by running this again.
 # `python -m hotdog compare NAME ...` prints any of them; notebooks/05_compare.ipynb draws the figures.
 #
