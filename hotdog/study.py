@@ -166,6 +166,14 @@ def format_versus(comparison: dict, name: str, reference: str) -> str:
     return "\n".join(lines)
 
 
+def format_p(p: float) -> str:
+    """A p-value for a table: two decimals, three below 0.01 (so 0.004 does not read as 0.00), and
+    "p < 0.001" below that."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
 def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
     """The README's ablation table: per study (a row) and regime (a column), the paired difference
     against ``reference`` with its 95 % interval and McNemar's p (see :func:`versus`)."""
@@ -182,7 +190,7 @@ def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
                 continue
             d, m = comparison[regime]["difference"], comparison[regime]["mcnemar"]
             interval = f" ({d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%})" if d["n"] > 1 else ""
-            p = "p < 0.001" if m["p_value"] < 0.001 else f"p = {m['p_value']:.2f}"
+            p = format_p(m["p_value"])
             cells.append(f"{d['mean']:+.1%}{interval}, {p}")
         seeds = next(iter(comparison.values()))["seeds"] if comparison else []
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {len(seeds)} |")
@@ -235,7 +243,7 @@ def format_markdown(summaries: dict[str, dict]) -> str:
             gains.append("-")
             continue
         d, m = pair["difference"], pair["mcnemar"]
-        p = "p < 0.001" if m["p_value"] < 0.001 else f"p = {m['p_value']:.2f}"
+        p = format_p(m["p_value"])
         gains.append(f"{d['mean']:+.1%} ({d['interval95'][0]:+.1%} to {d['interval95'][1]:+.1%}), McNemar {p}")
     gain_article = metrics.ARTICLE["both"] - metrics.ARTICLE["authentic"]
     lines.append(f"| gain of synthetic pre-training (both - authentic) | {gain_article:+.2%} | " + " | ".join(gains) + " |")

@@ -138,3 +138,9 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
     assert "paired by seed" not in capsys.readouterr().out
     assert main(["compare", "t", "--against", "t", "--markdown"]) == 0
     assert capsys.readouterr().out.startswith("| study minus t, paired by seed |")
+
+
+def test_format_p_keeps_small_p_values_readable():
+    assert study.format_p(0.5) == "p = 0.50"
+    assert study.format_p(0.0042) == "p = 0.004"  # not "0.00", which reads as no evidence needed
+    assert study.format_p(0.0004) == "p < 0.001"
