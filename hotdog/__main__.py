@@ -4,25 +4,38 @@
     python -m hotdog download            # fetch the 998 real photos into the HOTDOG_AUTHENTIC folder
     python -m hotdog render --images 200 # render synthetic images into the HOTDOG_SYNTHETIC folder
     python -m hotdog train both          # train the article's network: authentic | synthetic | both
+    python -m hotdog study NAME          # several seeds, each a JSON record, and the table over them
+    python -m hotdog compare [NAME ...]  # the tables over seeds, from the records
     python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
     python -m hotdog predict PHOTO [PHOTO ...]     # "Hotdog!" or "Not hotdog!"
 
 Every command takes the same defaults as the notebooks: sizes from HOTDOG_SIZE (tiny | small |
 article, default small; see hotdog/settings.py), folders from HOTDOG_AUTHENTIC, HOTDOG_SYNTHETIC and
 HOTDOG_RESULTS (see hotdog/paths.py). `python -m hotdog COMMAND --help` explains each command.
+The main job, a study's seed and `train` are one run each (hotdog/experiment.py), so --recipe and
+--precision mean the same in all three.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
+SIZES = ["tiny", "small", "article"]
+BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
+                    "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
+
+
+# --------------------------------------------------------------------------- the commands
+
 
 def _run(args) -> None:
-    from hotdog.experiment import run
+    from hotdog.main_job import run
 
-    run(size=args.size, seed=args.seed, render=not args.no_render, n_jobs=args.jobs)
+    run(size=args.size, seed=args.seed, render=not args.no_render, n_jobs=args.jobs, recipe=args.recipe,
+        precision=args.precision)
 
 
 def _download(args) -> None:
@@ -48,93 +61,77 @@ def _render(args) -> None:
     n = args.images or settings.sizes(args.size).n_synthetic
     config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples,
                           backgrounds_dir=_backgrounds(args)).without(*args.without)
-    report = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
-    print({k: v for k, v in report.items() if not isinstance(v, (list, dict))})
+    rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
+    print({k: v for k, v in rendered.items() if not isinstance(v, (list, dict))})
 
 
 def _sizes(args):
-    """The --size preset, with --epochs (if given) for every stage."""
-    import dataclasses
-
+    """The --size preset, with --epochs (every stage), --photos and --images where the command has them."""
     from hotdog import settings
 
     sizes = settings.sizes(args.size)
     if args.epochs is not None:
         sizes = dataclasses.replace(sizes, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
                                     authentic_epochs=args.epochs)
+    if getattr(args, "photos", None) is not None:
+        sizes = dataclasses.replace(sizes, authentic_train_limit=args.photos)
+    if getattr(args, "images", None) is not None:
+        sizes = dataclasses.replace(sizes, n_synthetic=args.images)
     return sizes
 
 
 def _train(args) -> None:
-    import dataclasses
+    from hotdog import paths, report, settings
+    from hotdog.experiment import run_once
 
-    from hotdog import metrics, paths, settings
-    from hotdog.experiment import format_table, prepare_data
-    from hotdog.train import CHECKPOINT_NAMES, TrainConfig, train
-
-    recipe = settings.recipe(args.recipe)
     sizes = _sizes(args)
-    if args.photos is not None:
-        sizes = dataclasses.replace(sizes, authentic_train_limit=args.photos)
-    synthetic_root = None
-    if args.mode != "authentic":
-        synthetic_root = Path(args.synthetic) if args.synthetic else paths.synthetic_dir()
-    prepared = prepare_data(sizes, seed=args.seed, synthetic_root=synthetic_root,
-                            validation_photos=recipe.validation_photos)
-    print(f"{len(prepared.get('synthetic', []))} synthetic images, {len(prepared['authentic_train'])} real training "
-          f"photos, {len(prepared.get('validation', []))} validation photos, {len(prepared['test'])} real test photos")
-    config = TrainConfig.for_sizes(sizes, recipe, seed=args.seed, precision=args.precision)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
-    training = {"authentic": prepared["authentic_train"], **({"synthetic": prepared["synthetic"]} if synthetic_root else {})}
-    model, _ = train(args.mode, training, config, test=prepared["test"], validation=prepared.get("validation"),
-                     checkpoint_dir=out)
+    record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",
+                      synthetic_root=Path(args.synthetic) if args.synthetic else paths.synthetic_dir(),
+                      recipe=settings.recipe(args.recipe), precision=args.precision, trained=(args.mode,))
+    print(report.format_table(record.results))
+    print(f"checkpoints and record in {out}")
 
-    probabilities, labels = metrics.predict(model, prepared["test"])
-    print(format_table({args.mode: metrics.summarize(probabilities, labels)}))
-    print(f"checkpoint: {out / (CHECKPOINT_NAMES[args.mode] + '.pt')}")
+
+def _study_renders(args, sizes):
+    """The study's renders (rendered now unless --no-render; the same set for every seed) and their config."""
+    from hotdog import paths
+    from hotdog.render import RenderConfig
+
+    if args.real_share is not None and not 0 < args.real_share <= 1:
+        raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
+    config = RenderConfig(n_images=sizes.n_synthetic, seed=0, backgrounds_dir=_backgrounds(args)).without(*args.without)
+    root = Path(args.synthetic) if args.synthetic else paths.renders_dir(sizes.n_synthetic, tuple(args.without),
+                                                                         bool(args.backgrounds))
+    if not args.no_render:  # renders only what is missing
+        from hotdog.render import render_dataset
+
+        render_dataset(root, config, n_jobs=sizes.render_jobs)
+    return root, None if args.no_render and args.synthetic else config.as_dict()
 
 
 def _study(args) -> None:
-    from hotdog import paths, settings, study
-    from hotdog.train import TrainConfig
-
-    import dataclasses
-
-    from hotdog.render import RenderConfig
+    from hotdog import report, settings, study
 
     sizes = _sizes(args)
-    if args.images is not None:
-        sizes = dataclasses.replace(sizes, n_synthetic=args.images)
     if args.real_share is not None:
-        if not 0 < args.real_share <= 1:
-            raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
-    render_config = RenderConfig(n_images=sizes.n_synthetic, seed=0,
-                                 backgrounds_dir=_backgrounds(args)).without(*args.without)
-    suffix = "".join(f"_without-{name}" for name in sorted(args.without))
-    suffix += "_photo-backgrounds" if args.backgrounds else ""
-    root = Path(args.synthetic) if args.synthetic else paths.data_dir() / f"synthetic_{sizes.n_synthetic}{suffix}"
-    if not args.no_render:  # renders only what is missing; the same set for every seed
-        from hotdog.render import render_dataset
-
-        render_dataset(root, render_config, n_jobs=sizes.render_jobs)
-    recipe = settings.recipe(args.recipe)
-    config = TrainConfig.for_sizes(sizes, recipe, precision=args.precision)
+    root, render_config = _study_renders(args, sizes)
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}")
-        study.run_seed(args.name, seed, sizes, config, root, recipe=recipe, modes=tuple(args.modes),
-                       render_config=None if args.no_render and args.synthetic else render_config.as_dict())
-    print(study.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
+        study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe), precision=args.precision,
+                       trained=tuple(args.modes), render_config=render_config)
+    print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 
 def _compare(args) -> None:
-    from hotdog import study
+    from hotdog import paths, report, study
 
     names = args.names
-    if not names and study.studies_dir().is_dir():
-        names = sorted(p.name for p in study.studies_dir().iterdir() if p.is_dir())
+    if not names and paths.studies_dir().is_dir():
+        names = sorted(p.name for p in paths.studies_dir().iterdir() if p.is_dir())
     if not names:
-        raise FileNotFoundError(f"no studies in {study.studies_dir()}; run `python -m hotdog study NAME` first")
+        raise FileNotFoundError(f"no studies in {paths.studies_dir()}; run `python -m hotdog study NAME` first")
     records = {name: study.load(name) for name in names}
     summaries = {name: study.summarize(records[name]) for name in names}
     if args.figure:
@@ -150,17 +147,17 @@ def _compare(args) -> None:
         reference = records.get(args.against) or study.load(args.against)
         comparisons = {name: study.versus(records[name], reference) for name in names if name != args.against}
     if args.markdown:
-        print(study.format_versus_markdown(comparisons, args.against) if args.against
-              else study.format_markdown(summaries))
+        print(report.format_versus_markdown(comparisons, args.against) if args.against
+              else report.format_markdown(summaries))
         return
     for name, summary in summaries.items():
-        print(study.format_summary(summary, title=f"study {name!r}") + "\n")
+        print(report.format_summary(summary, title=f"study {name!r}") + "\n")
     for name, comparison in comparisons.items():
-        print(study.format_versus(comparison, name, args.against) + "\n")
+        print(report.format_versus(comparison, name, args.against) + "\n")
 
 
 def _evaluate(args) -> None:
-    from hotdog import data, metrics
+    from hotdog import data, metrics, report
     from hotdog.train import load_model
 
     folder = data.HotdogImageFolder(args.folder) if args.folder else data.authentic()
@@ -170,10 +167,9 @@ def _evaluate(args) -> None:
     cached = data.cache(folder)
     probabilities, labels = metrics.predict(load_model(args.checkpoint), cached)
     summary = metrics.summarize(probabilities, labels)
-    low, high = summary["interval95"]
     print(f"accuracy {summary['accuracy']:.2%} ({summary['correct']}/{summary['total']}), "
-          f"95% interval {low:.1%} - {high:.1%}; confusion (rows true, columns predicted; "
-          f"not hotdog, hotdog): {summary['confusion']}")
+          f"95% interval {report.format_interval(summary['interval95'], separator=' - ')}; confusion (rows true, "
+          f"columns predicted; not hotdog, hotdog): {summary['confusion']}")
 
 
 def _predict(args) -> int:
@@ -188,26 +184,35 @@ def _predict(args) -> int:
     return 1 if any(a.error for a in answers) else 0
 
 
-BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
-                    "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
+# --------------------------------------------------------------------------- the parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _size_option(p, help="sizes preset (default: $HOTDOG_SIZE or 'small', see hotdog/settings.py)") -> None:
+    p.add_argument("--size", choices=SIZES, default=None, help=help)
+
+
+def _training_options(p) -> None:
+    """What every command that trains takes: the recipe and the precision (one run, hotdog/experiment.py)."""
     from hotdog import settings
-    from hotdog.render.spec import RANDOMIZATIONS
 
-    parser = argparse.ArgumentParser(prog="hotdog", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
+    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
+                   help="article: the article's training; improved: augmentation, mixing, weight decay, "
+                        "epochs chosen on validation photos (see hotdog/settings.py)")
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
+                   help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
 
+
+def _add_run(sub) -> None:
     p = sub.add_parser("run", help="the main job: render, train authentic/synthetic/both, compare")
-    p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
-                   help="sizes preset (default: $HOTDOG_SIZE or 'small', see hotdog/settings.py)")
+    _size_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed for rendering, the split, initialisation, batches")
     p.add_argument("--jobs", type=int, default=None, help="parallel Blender workers (default: the preset's)")
     p.add_argument("--no-render", action="store_true", help="use the synthetic images already rendered")
+    _training_options(p)
     p.set_defaults(func=_run)
 
+
+def _add_download(sub) -> None:
     p = sub.add_parser("download", help="fetch the article's 998 real photos and verify their checksums")
     p.add_argument("--dest", default=None,
                    help="folder (default: the HOTDOG_AUTHENTIC setting, or data/article with --article)")
@@ -215,53 +220,52 @@ def main(argv: list[str] | None = None) -> int:
                    help="instead, fetch the article's four .dae hotdog models and 19 background photos")
     p.set_defaults(func=_download)
 
+
+def _add_render(sub, switches) -> None:
     p = sub.add_parser("render", help="render synthetic hotdog / not-hotdog images with Blender")
     p.add_argument("--images", type=int, default=None, help="how many (default: the size preset's)")
-    p.add_argument("--size", choices=["tiny", "small", "article"], default=None)
+    _size_option(p)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", type=int, default=2, help="parallel Blender worker processes")
     p.add_argument("--samples", type=int, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")
-    p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=RANDOMIZATIONS,
-                   help="randomizations to switch off, for an ablation: " + ", ".join(RANDOMIZATIONS))
+    p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=switches,
+                   help="randomizations to switch off, for an ablation: " + ", ".join(switches))
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
     p.add_argument("--blender", default=None,
                    help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
     p.set_defaults(func=_render)
 
+
+def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train the article's network one way and test it on the held-out real photos")
     p.add_argument("mode", choices=["authentic", "synthetic", "both"],
                    help="authentic: real photos only; synthetic: renders only; both: renders, then real photos")
-    p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
-                   help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
+    _size_option(p, help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
     p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
     p.add_argument("--photos", type=int, default=None,
                    help="train on only the first N of the 799 real training photos (default: the preset's)")
     p.add_argument("--seed", type=int, default=0, help="seed for the 799/199 split, initialisation and batches")
     p.add_argument("--synthetic", default=None, help="rendered images (default: the HOTDOG_SYNTHETIC setting)")
-    p.add_argument("--out", default=None, help="checkpoint folder (default: results/<size>/checkpoints)")
-    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
-                   help="article: the article's training; improved: see hotdog/settings.py")
-    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
-                   help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
+    p.add_argument("--out", default=None,
+                   help="folder for the checkpoints and the run's record (default: results/<size>/checkpoints)")
+    _training_options(p)
     p.set_defaults(func=_train)
 
+
+def _add_study(sub, switches) -> None:
     p = sub.add_parser("study", help="several seeds of the experiment, each saved as JSON, and the table over them")
     p.add_argument("name", help="the study's name: results go to results/studies/NAME/seed<k>.json")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
-    p.add_argument("--size", choices=["tiny", "small", "article"], default=None,
-                   help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
+    _size_option(p, help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
     p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
-    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
-                   help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
-    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
-                   help="article: the article's training; improved: augmentation, mixing, weight decay, "
-                        "epochs chosen on validation photos (see hotdog/settings.py)")
-    p.add_argument("--synthetic", default=None, help="rendered images (default: data/synthetic_<n>[_without-...][_photo-backgrounds])")
+    _training_options(p)
+    p.add_argument("--synthetic", default=None,
+                   help="rendered images (default: data/synthetic_<n>[_without-...][_photo-backgrounds])")
     p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
     p.add_argument("--images", type=int, default=None, help="synthetic images to render and train on (default: the preset's)")
-    p.add_argument("--without", nargs="+", default=[], choices=RANDOMIZATIONS, metavar="SWITCH",
-                   help=f"render with these randomizations off (ablations): {', '.join(RANDOMIZATIONS)}")
+    p.add_argument("--without", nargs="+", default=[], choices=switches, metavar="SWITCH",
+                   help=f"render with these randomizations off (ablations): {', '.join(switches)}")
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
     p.add_argument("--real-share", type=float, default=None,
                    help="train on this share of the 799 real training photos (e.g. 0.1); the test photos stay the same")
@@ -269,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need only both")
     p.set_defaults(func=_study)
 
+
+def _add_compare(sub) -> None:
     p = sub.add_parser("compare", help="the table of one or more studies from their JSON files (no training)")
     p.add_argument("names", nargs="*", help="studies under results/studies (default: all)")
     p.add_argument("--markdown", action="store_true",
@@ -279,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
                         "on the same test photos, with McNemar's test")
     p.set_defaults(func=_compare)
 
+
+def _add_evaluate_and_predict(sub) -> None:
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")
     p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")
     p.add_argument("folder", nargs="?", default=None,
@@ -292,10 +300,27 @@ def main(argv: list[str] | None = None) -> int:
                    help="model to use (default: the one shipped with hotdog, hotdog/assets/hotdog_classifier.pt)")
     p.set_defaults(func=_predict)
 
-    args = parser.parse_args(argv)
+
+def parser() -> argparse.ArgumentParser:
+    from hotdog.render.spec import RANDOMIZATIONS
+
+    top = argparse.ArgumentParser(prog="hotdog", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True)
+    _add_run(sub)
+    _add_download(sub)
+    _add_render(sub, RANDOMIZATIONS)
+    _add_train(sub)
+    _add_study(sub, RANDOMIZATIONS)
+    _add_compare(sub)
+    _add_evaluate_and_predict(sub)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.func(args) or 0
-    except (FileNotFoundError, ValueError, RuntimeError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError, ImportError) as error:  # ImportError: no bpy to render with
         print(f"hotdog {args.command}: {error}", file=sys.stderr)
         return 1
 

@@ -7,18 +7,16 @@ A file is written atomically and only when its content matches; files already th
 not fetched again. ``hotdog4``'s two texture files are not in the list (too large to carry), so that
 model renders with a plain material.
 
-Use the models with ``RenderConfig(models_dir=...)`` (a folder with ``hotdog/`` holding them, e.g. a
+Use the models with ``RenderConfig(meshes_dir=...)`` (a folder with ``hotdog/`` holding them, e.g. a
 symbolic link ``hotdog -> <dest>/models``) and the photos with ``RenderConfig(backgrounds_dir=<dest>/backgrounds)``.
 """
 
 from __future__ import annotations
 
-import os
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
-from hotdog.download import DownloadError, read_checksums, sha256
+from hotdog.download import DownloadError, fetch, read_checksums, sha256
 
 REPOSITORY = "johnsutor/synthblend"
 COMMIT = "dd39733b9ae11b8cc068f28b7882068242521369"
@@ -40,22 +38,14 @@ def _is_correct(file: Path, digest: str) -> bool:
     return file.is_file() and sha256(file.read_bytes()) == digest
 
 
-def _fetch_bytes(url: str, name: str) -> bytes:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.read()
-    except OSError as error:
-        raise DownloadError(f"could not download {name} from {url} ({error}). Check the internet connection, "
-                            f"or copy the file there by hand.") from error
-
-
 def download_article_assets(dest: str | Path | None = None, base_url: str = BASE_URL, progress: bool = True,
                             checksums: str | Path | None = None) -> Path:
     """Put the article's models and backgrounds in ``dest`` (default ``data/article``); returns ``dest``.
 
     Each file comes from ``<base_url>/<relative path>`` and is kept only if its SHA-256 matches the
-    list. Every file is tried; then ``DownloadError`` names each one that failed to download or did not
-    match (the good ones stay, so a second call finishes the rest). Files already correct are skipped.
+    list (:func:`hotdog.download.fetch`). Every file is tried; then ``DownloadError`` names each one
+    that failed to download or did not match (the good ones stay, so a second call finishes the rest).
+    Files already correct are skipped.
     """
     from tqdm.auto import tqdm
 
@@ -65,21 +55,12 @@ def download_article_assets(dest: str | Path | None = None, base_url: str = BASE
     failures = []
     for name in tqdm(todo, unit="file", desc="article assets", disable=not progress or not todo):
         url = f"{base_url.rstrip('/')}/{urllib.parse.quote(name)}"
+        target = dest / name
         try:
-            data = _fetch_bytes(url, name)
+            fetch(url, target.parent, target.name, known_hash=f"sha256:{expected[name]}", progress=False,
+                  hint="Check the internet connection, or copy the file there by hand.")
         except DownloadError as error:
             failures.append(str(error))
-            continue
-        digest = sha256(data)
-        if digest != expected[name]:
-            failures.append(f"{name} from {url} does not match its checksum (got sha256 {digest[:12]}..., "
-                            f"expected {expected[name][:12]}...); it was not saved")
-            continue
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
     if failures:
         raise DownloadError(f"{len(failures)} of the {len(expected)} article files did not arrive intact (the others "
                             f"are in {dest}; run again to retry, or copy them there by hand): " + "; ".join(failures))

@@ -18,8 +18,9 @@ and ``random_split(authentic, [799, 199])``. Changes, each for a reason:
 
 from __future__ import annotations
 
+import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -256,7 +257,9 @@ def carve(dataset: Dataset, n: int, seed: int = 0) -> tuple[Dataset, Dataset]:
     The improved recipe chooses its epoch on these, never on the test photos."""
     if not 0 < n < len(dataset):
         raise ValueError(f"cannot carve {n} validation photos out of {len(dataset)}")
-    order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(10_007 + seed)).tolist()
+    from hotdog.seeds import carve_seed
+
+    order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(carve_seed(seed))).tolist()
     return Subset(dataset, sorted(order[n:])), Subset(dataset, sorted(order[:n]))
 
 
@@ -292,3 +295,52 @@ def loader(data: Dataset, batch_size: int = 64, shuffle: bool = True, drop_last:
     """The article's DataLoader (batch 64, shuffled, last partial batch dropped), seeded when asked."""
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     return DataLoader(data, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator)
+
+
+# --------------------------------------------------------------------------------------------
+# everything one run trains and tests on
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    """The decoded data of one run: the real training photos, the held-out test photos, optionally
+    validation photos carved from the training photos and the rendered images."""
+
+    authentic_train: TensorImages
+    test: TensorImages
+    authentic_root: Path
+    validation: TensorImages | None = None
+    synthetic: TensorImages | None = None
+    skipped: list = field(default_factory=list)  # real photos left out as unreadable: (path, reason)
+
+    def training(self) -> dict[str, TensorImages]:
+        """What :func:`hotdog.train.train` takes: ``authentic`` and, if there are renders, ``synthetic``."""
+        return {"authentic": self.authentic_train, **({"synthetic": self.synthetic} if self.synthetic is not None else {})}
+
+    def test_photos(self) -> list[str]:
+        """The test photos' paths relative to the real-photo folder (the same on every machine)."""
+        return [os.path.relpath(p, self.authentic_root) for p in self.test.paths]
+
+    def describe(self) -> str:
+        return (f"{len(self.synthetic or [])} synthetic images, {len(self.authentic_train)} real training photos, "
+                f"{len(self.validation or [])} validation photos, {len(self.test)} real test photos")
+
+
+def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_limit: int | None = None,
+            validation_photos: int = 0, progress: bool = True) -> Prepared:
+    """Split the real photos 799/199 by ``seed``, keep the first ``photo_limit`` training photos (all if
+    None), carve ``validation_photos`` off them, and decode everything once, with the renders in
+    ``synthetic_root`` if one is given."""
+    photos = authentic()
+    train_set, test_set = split(photos, seed=seed)
+    if photo_limit is not None:  # the first N training photos, decoded alone
+        train_set = Subset(train_set.dataset, train_set.indices[:photo_limit])
+    prepared = Prepared(authentic_train=None, test=cache(test_set, progress=progress), authentic_root=Path(photos.root),
+                        skipped=photos.skipped)
+    if validation_photos:
+        train_set, validation_set = carve(train_set, validation_photos, seed=seed)
+        prepared.validation = cache(validation_set, progress=progress)
+    prepared.authentic_train = cache(train_set, progress=progress)
+    if synthetic_root is not None:
+        prepared.synthetic = cache(synthetic(synthetic_root), progress=progress)
+    return prepared

@@ -11,12 +11,12 @@ matter. Files are written atomically; running the download again keeps what is a
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
-import urllib.request
 import zipfile
 from importlib import resources
 from pathlib import Path
+
+from hotdog import files
 
 AUTHENTIC_URL = "https://github.com/george-studenko/Hotdog-not-Hotdog/archive/HEAD.zip"
 
@@ -41,34 +41,26 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def missing_files(dest: Path, checksums: dict[str, str]) -> list[str]:
     """The names in ``checksums`` that are absent from ``dest`` or whose content differs."""
     return [name for name, digest in checksums.items()
             if not (dest / name).is_file() or sha256((dest / name).read_bytes()) != digest]
 
 
-def _fetch(url: str, target: Path, progress: bool) -> None:
-    from tqdm.auto import tqdm
+def fetch(url: str, folder: str | Path, name: str, known_hash: str | None = None, progress: bool = True,
+          hint: str = "") -> Path:
+    """``url`` downloaded to ``folder/name`` with pooch: a progress bar, the file written whole or not at
+    all, and with ``known_hash`` (e.g. ``"sha256:..."``) checked before it is kept; a file already there
+    with that hash is not fetched again. A failure is a :class:`DownloadError` naming the URL and ``hint``."""
+    import pooch
 
+    pooch.get_logger().setLevel("WARNING")
     try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc="downloading photos", disable=not progress) as bar:
-                while chunk := response.read(1 << 20):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-    except OSError as error:
-        raise DownloadError(
-            f"could not download {url} ({error}). Check the internet connection, or download the "
-            f"photos by hand into <folder>/hotdog and <folder>/not_hotdog and set HOTDOG_AUTHENTIC=<folder>."
-        ) from error
+        return Path(pooch.retrieve(url, known_hash=known_hash, fname=name, path=folder, progressbar=progress))
+    except ValueError as error:  # pooch: the hash does not match (the file was not kept)
+        raise DownloadError(f"{name} from {url} does not match its checksum ({error}); it was not saved") from error
+    except OSError as error:  # requests' errors are OSErrors: no connection, HTTP 404, ...
+        raise DownloadError(f"could not download {url} ({error}). {hint}".strip()) from error
 
 
 def download_authentic(dest: str | Path | None = None, url: str = AUTHENTIC_URL,
@@ -91,8 +83,9 @@ def download_authentic(dest: str | Path | None = None, url: str = AUTHENTIC_URL,
 
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".hotdog-download-") as tmp:
-        archive = Path(tmp) / "archive.zip"
-        _fetch(url, archive, progress)
+        archive = fetch(url, tmp, "archive.zip", progress=progress, hint=(
+            "Check the internet connection, or download the photos by hand into <folder>/hotdog and "
+            "<folder>/not_hotdog and set HOTDOG_AUTHENTIC=<folder>."))
         try:
             with zipfile.ZipFile(archive) as zipped:
                 for member in zipped.infolist():
@@ -100,7 +93,7 @@ def download_authentic(dest: str | Path | None = None, url: str = AUTHENTIC_URL,
                         continue
                     data = zipped.read(member)
                     for name in by_digest.pop(sha256(data), []):
-                        _write_atomic(dest / name, data)
+                        files.write_bytes(dest / name, data)
         except zipfile.BadZipFile as error:
             raise DownloadError(f"{url} did not deliver a zip archive ({error}); try again later.") from error
     still_missing = sorted(name for names in by_digest.values() for name in names)

@@ -1,17 +1,13 @@
-"""The main job: the whole article in one call, from real photos and fresh renders to the table.
+"""One run: one seed of one configuration, from decoded photos to a JSON record.
 
-``run()`` (or ``python -m hotdog run``) makes sure the real photos are there (downloading them if
-not), renders the synthetic set, trains the article's network the three ways, evaluates each on
-the held-out real photos and writes ``results/<size>/``:
-
-* ``summary.json``  - sizes, seeds, timings, per-mode accuracy with its 95 % interval and
-  confusion matrix, the article's numbers, and every epoch's history;
-* ``comparison.png``, ``curves.png``, ``confusion.png`` - the figures;
-* ``checkpoints/`` - the three models under the article's file names.
-
-The ``synthetic`` model is the ``both`` run's state after its synthetic stage, exactly as the
-article's own ``train('both')`` saves ``binary_classifier`` midway; training it a second time would
-give the same weights (same seed, same batches) and cost minutes.
+:func:`run_once` is the only place that trains and tests for a result: the main job
+(:mod:`hotdog.main_job`), each seed of a study (:mod:`hotdog.study`) and ``python -m hotdog train``
+call it with different arguments, so a recipe, a precision, a render setting or a validation
+share works in all three. It splits and decodes the photos (:func:`hotdog.data.prepare`), trains
+the requested modes (``both`` also yields ``synthetic``, see :mod:`hotdog.modes`), tests every
+model it made on the held-out photos, and writes a :class:`RunRecord` atomically: sizes, recipe,
+training config, seeds, the split, every epoch's history, accuracies and every test photo's
+probability, so regimes can be compared photo by photo.
 """
 
 from __future__ import annotations
@@ -20,146 +16,103 @@ import json
 import os
 import platform
 import time
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import torch
-from torch.utils.data import Subset
 
-from hotdog import data, metrics, paths, plots, settings
-from hotdog.train import CHECKPOINT_NAMES, TrainConfig, default_device, load_model, train
-
-
-def prepare_data(sizes: settings.Sizes, seed: int = 0, synthetic_root: Path | None = None,
-                 progress: bool = True, validation_photos: int = 0) -> dict:
-    """Decoded, cached datasets: ``authentic_train``, ``test``, (if a folder is given) ``synthetic``,
-    and with ``validation_photos`` a ``validation`` set carved from the training photos."""
-    authentic = data.authentic()
-    train_set, test_set = data.split(authentic, seed=seed)
-    if sizes.authentic_train_limit is not None:  # the first N training photos, decoded alone
-        train_set = Subset(train_set.dataset, train_set.indices[:sizes.authentic_train_limit])
-    prepared = {"test": data.cache(test_set, progress=progress),
-                "authentic_root": str(authentic.root), "skipped": authentic.skipped}
-    if validation_photos:
-        train_set, validation_set = data.carve(train_set, validation_photos, seed=seed)
-        prepared["validation"] = data.cache(validation_set, progress=progress)
-    prepared["authentic_train"] = data.cache(train_set, progress=progress)
-    if synthetic_root is not None:
-        prepared["synthetic"] = data.cache(data.synthetic(synthetic_root), progress=progress)
-    return prepared
+from hotdog import data, files, metrics, modes, settings
+from hotdog.train import TrainConfig, autocast_dtype, default_device, load_model, train
 
 
-def evaluate_checkpoints(checkpoint_dir: Path, test, device=None) -> dict[str, dict]:
-    """Per mode: the summary of :func:`hotdog.metrics.summarize` plus the raw probabilities."""
+@dataclass
+class RunRecord:
+    """What one run wrote: ``summary.json`` of the main job, ``seed<k>.json`` of a study."""
+
+    seed: int
+    sizes: dict
+    recipe: dict
+    config: dict
+    results: dict  # mode -> metrics.summarize(...) and the test photos' probabilities
+    histories: dict  # trained mode -> hotdog.train.History.to_json()
+    test_photos: list  # relative to the real-photo folder
+    test_labels: list
+    n_synthetic: int = 0
+    n_authentic_train: int = 0
+    n_validation: int = 0
+    n_test: int = 0
+    study: str | None = None
+    render_config: dict | None = None  # how the renders were made, as given
+    render: dict | None = None  # the render report, when this run rendered
+    timings_seconds: dict = field(default_factory=dict)
+    machine: str = ""
+    device: str = ""
+    autocast: str = ""  # what precision "auto" chose
+    article: dict = field(default_factory=lambda: dict(metrics.ARTICLE))
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def read(cls, path: str | Path) -> "RunRecord":
+        """A record written earlier (fields it lacks take their defaults, fields since dropped are ignored)."""
+        saved = json.loads(Path(path).read_text())
+        return cls(**{f.name: saved[f.name] for f in fields(cls) if f.name in saved})
+
+
+def evaluate_checkpoints(checkpoint_dir: Path, test, which=modes.MODES, device=None) -> dict[str, dict]:
+    """Per mode of ``which`` with a checkpoint: :func:`hotdog.metrics.summarize` plus the raw probabilities."""
     results = {}
-    for mode in ("synthetic", "authentic", "both"):
-        path = checkpoint_dir / f"{CHECKPOINT_NAMES[mode]}.pt"
+    for mode in which:
+        path = modes.checkpoint(checkpoint_dir, mode)
         if path.exists():
             probabilities, labels = metrics.predict(load_model(path, device), test)
             results[mode] = {**metrics.summarize(probabilities, labels), "probabilities": probabilities.tolist()}
     return results
 
 
-def format_table(results: dict[str, dict]) -> str:
-    """The article's table with ours beside it, as text."""
-    lines = [f"{'trained on':<28}{'article':>9}{'this run':>10}   95% interval      correct",
-             "-" * 72]
-    for mode in ("synthetic", "authentic", "both"):
-        if mode in results:
-            r = results[mode]
-            lines.append(f"{plots.MODE_LABELS[mode]:<28}{metrics.ARTICLE[mode]:>9.2%}{r['accuracy']:>10.2%}"
-                         f"   {r['interval95'][0]:.1%} - {r['interval95'][1]:.1%}   {r['correct']}/{r['total']}")
-    return "\n".join(lines)
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 
 
-def run(size: str | None = None, seed: int = 0, render: bool = True, progress: bool = True,
-        n_jobs: int | None = None) -> dict:
-    """Render, load, train three ways, compare; returns the summary written to ``summary.json``."""
-    from hotdog.download import ensure_authentic
-
-    sizes = settings.sizes(size)
-    out = paths.results_dir(sizes.name)
-    out.mkdir(parents=True, exist_ok=True)
-    checkpoints = out / "checkpoints"
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    print(f"hotdog: size {sizes.name!r} {sizes.as_dict()}\nresults go to {out}")
-
-    ensure_authentic(progress=progress)
-    synthetic_root = paths.synthetic_dir()
-    render_report = None
-    if render:
-        from hotdog.render import RenderConfig, render_dataset
-
-        t = time.perf_counter()
-        render_report = render_dataset(synthetic_root, RenderConfig(n_images=sizes.n_synthetic, seed=seed),
-                                       n_jobs=n_jobs or sizes.render_jobs, progress=progress)
-        timings["render"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    prepared = prepare_data(sizes, seed=seed, synthetic_root=synthetic_root, progress=progress)
-    timings["load"] = time.perf_counter() - t
-    print(f"{len(prepared['synthetic'])} synthetic images, {len(prepared['authentic_train'])} real training "
-          f"photos, {len(prepared['test'])} real test photos")
-
-    config = TrainConfig.for_sizes(sizes, seed=seed)
-    training = {"synthetic": prepared["synthetic"], "authentic": prepared["authentic_train"]}
+def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_path: Path,
+             synthetic_root: Path | None = None, recipe: settings.Recipe | None = None, precision: str = "fp32",
+             trained: tuple[str, ...] = modes.TRAINED, study: str | None = None, render_config: dict | None = None,
+             render_report: dict | None = None, reuse: bool = False, progress: bool = True) -> RunRecord:
+    """Train ``trained`` (e.g. ``("both", "authentic")``) on split ``seed`` with ``sizes``, ``recipe``
+    (default: the article's) and ``precision``; test on that split's held-out photos; write the record
+    to ``record_path`` and the models to ``checkpoints``. With ``reuse``, a record already at
+    ``record_path`` is returned as it is (a study's finished seed); a run cut off mid-training resumes
+    from its last epoch either way."""
+    if reuse and record_path.exists():
+        return RunRecord.read(record_path)
+    trained = modes.check(trained)
+    recipe = recipe or settings.recipe("article")
+    config = TrainConfig.for_sizes(sizes, recipe, seed=seed, precision=precision)
+    timings, start = {}, time.perf_counter()
+    prepared = data.prepare(seed, synthetic_root if any(m != "authentic" for m in trained) else None,
+                            photo_limit=sizes.authentic_train_limit, validation_photos=recipe.validation_photos,
+                            progress=progress)
+    timings["load"] = time.perf_counter() - start
+    print(prepared.describe())
     histories = {}
-    for mode in ("both", "authentic"):
+    for mode in trained:
         t = time.perf_counter()
-        _, history = train(mode, training, config, test=prepared["test"], checkpoint_dir=checkpoints, progress=progress)
-        timings[f"train_{mode}"] = time.perf_counter() - t
-        histories[mode] = history.to_json()
-    histories = {"synthetic": {**histories["both"], "mode": "synthetic",
-                               "epochs": [e for e in histories["both"]["epochs"] if e["stage"] == "synthetic"]},
-                 **histories}
-
+        _, history = train(mode, prepared.training(), config, test=prepared.test, validation=prepared.validation,
+                           checkpoint_dir=checkpoints, progress=progress)
+        histories[mode], timings[f"train_{mode}"] = history.to_json(), time.perf_counter() - t
     t = time.perf_counter()
-    results = evaluate_checkpoints(checkpoints, prepared["test"])
-    timings["evaluate"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - start
-
-    summary = {
-        "sizes": sizes.as_dict(), "seed": seed, "device": str(default_device()),
-        "torch_threads": torch.get_num_threads(), "python": platform.python_version(), "torch": torch.__version__,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-        "n_synthetic": len(prepared["synthetic"]), "n_authentic_train": len(prepared["authentic_train"]),
-        "n_test": len(prepared["test"]),
-        "test_photos": [os.path.relpath(p, prepared["authentic_root"]) for p in prepared["test"].paths],
-        "article": metrics.ARTICLE, "results": results, "histories": histories,
-        "render": render_report, "timings_seconds": timings,
-    }
-    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
-    save_figures(summary, out)
-    save_contact_sheet(synthetic_root, out)
-    print("\nAccuracy on the held-out real photos\n" + format_table(results))
-    print(f"\nwall time {timings['total'] / 60:.1f} min; summary and figures in {out}")
-    return summary
-
-
-def save_figures(summary: dict, out: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    for name, figure in (("comparison.png", plots.accuracy_bars(summary["results"])),
-                         ("curves.png", plots.training_curves(summary["histories"])),
-                         ("confusion.png", plots.confusion_matrices(summary["results"]))):
-        figure.savefig(out / name, dpi=110)
-        plt.close(figure)
-
-
-def save_contact_sheet(synthetic_root: Path, out: Path) -> Path:
-    """``renders_vs_photos.png``: 32 renders above 32 real photos, as the network sees them."""
-    import matplotlib.pyplot as plt
-
-    figure = plots.renders_vs_photos(data.synthetic(synthetic_root, transform=data.transform()),
-                                     data.authentic(transform=data.transform()))
-    figure.savefig(out / "renders_vs_photos.png", dpi=110)
-    plt.close(figure)
-    return out / "renders_vs_photos.png"
-
-
-def load_summary(size: str | None = None) -> dict:
-    """The ``summary.json`` of the last run of this size."""
-    path = paths.results_dir(size) / "summary.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist; run `python -m hotdog run` (or notebook 04) first.")
-    return json.loads(path.read_text())
+    results = evaluate_checkpoints(checkpoints, prepared.test, modes.produced(trained))
+    timings["evaluate"], timings["total"] = time.perf_counter() - t, time.perf_counter() - start
+    device = default_device(config.device)
+    record = RunRecord(
+        seed=seed, sizes=sizes.as_dict(), recipe=recipe.as_dict(), config={**asdict(config), "betas": list(config.betas)},
+        results=results, histories=histories, test_photos=prepared.test_photos(),
+        test_labels=prepared.test.labels.tolist(), n_synthetic=len(prepared.synthetic or []),
+        n_authentic_train=len(prepared.authentic_train), n_validation=len(prepared.validation or []),
+        n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
+        timings_seconds=timings, machine=machine(), device=str(device),
+        autocast=str(autocast_dtype(config.precision, device)))
+    files.write_json(record_path, record.to_json(), indent=1, default=str)
+    return RunRecord.read(record_path)  # exactly what a later call reads back

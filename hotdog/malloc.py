@@ -39,15 +39,19 @@ def limit_arenas(arenas: int = 2) -> bool:
     return mallopt(M_ARENA_MAX, arenas)
 
 
-def keep_freed_memory() -> bool:
+def keep_freed_memory(announce: bool = False) -> bool:
     """Serve big blocks from the heap and keep freed memory there instead of returning it to the
     kernel, as ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` set to 2 GB would.
 
     The price is memory: the process holds on to its peak until it exits, and the heap fragments, so
     the peak itself grows (training the article's network on batches of 64: 4.1 GB instead of 2.5 GB,
-    measured on the AMD EPYC). Applies to the whole process, once; ``TrainConfig(keep_freed_memory=False)``
-    leaves glibc's defaults alone."""
+    measured on the AMD EPYC). Applies to the whole process, once; ``announce`` says so the first
+    time. ``TrainConfig(keep_freed_memory=False)`` leaves glibc's defaults alone."""
     global _kept
     if not _kept:
         _kept = mallopt(M_MMAP_THRESHOLD, _INT_MAX) and mallopt(M_TRIM_THRESHOLD, _INT_MAX)
+        if _kept and announce:
+            print("training on the CPU: glibc now keeps freed memory for the next batch, for the rest of this "
+                  "process (faster, for a higher memory peak; see hotdog/malloc.py; "
+                  "TrainConfig(keep_freed_memory=False) leaves it alone)")
     return _kept

@@ -77,17 +77,13 @@ def summarize(probabilities: torch.Tensor, labels: torch.Tensor) -> dict:
     }
 
 
-# two-sided 95 % quantiles of Student's t, by degrees of freedom (for intervals over a few seeds)
-_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-         12: 2.179, 15: 2.131, 20: 2.086, 30: 2.042}
-
-
 def t_quantile_975(df: int) -> float:
-    """Student's t 97.5 % quantile (so mean +- t * se is a 95 % interval); 1.96 beyond 30 df."""
+    """Student's t 97.5 % quantile (so mean +- t * se is a 95 % interval over a few seeds)."""
+    from scipy import stats
+
     if df < 1:
         raise ValueError("an interval over seeds needs at least two seeds")
-    known = [k for k in _T975 if k >= df]
-    return _T975[min(known)] if known else 1.959964
+    return float(stats.t.ppf(0.975, df))
 
 
 def over_seeds(values: list[float]) -> dict:
@@ -104,8 +100,10 @@ def mcnemar(right_a: list[bool], right_b: list[bool]) -> dict:
     right more than chance would? Returns the discordant counts and the two-sided p-value."""
     if len(right_a) != len(right_b):
         raise ValueError("McNemar needs the two models' answers on the same photos")
+    from scipy import stats
+
     only_a = sum(1 for a, b in zip(right_a, right_b) if a and not b)
     only_b = sum(1 for a, b in zip(right_a, right_b) if b and not a)
     n = only_a + only_b
-    tail = sum(math.comb(n, k) for k in range(min(only_a, only_b) + 1)) / 2 ** n if n else 1.0
-    return {"only_a": only_a, "only_b": only_b, "p_value": min(1.0, 2 * tail)}
+    p_value = stats.binomtest(only_a, n, 0.5).pvalue if n else 1.0
+    return {"only_a": only_a, "only_b": only_b, "p_value": min(1.0, float(p_value))}

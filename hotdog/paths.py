@@ -4,8 +4,9 @@
 |---------------------|----------------------|-------------------------------------------|
 | real photos         | ``HOTDOG_AUTHENTIC`` | ``data/authentic`` (or ``../shared/data/authentic`` beside the checkout, if that exists and ``data/authentic`` does not) |
 | rendered images     | ``HOTDOG_SYNTHETIC`` | ``data/synthetic``                        |
-| results             | ``HOTDOG_RESULTS``   | ``results/<size>`` (see :mod:`hotdog.settings`) |
+| results             | ``HOTDOG_RESULTS``   | ``results``: the main job in ``<size>/`` (see :mod:`hotdog.settings`), studies in ``studies/`` |
 
+Every folder the project reads or writes is named here, so no other module builds a path of its own.
 Relative defaults are taken from the project root (the folder with ``pyproject.toml`` above the
 current directory), so a notebook in ``notebooks/`` and a shell in the root see the same folders.
 """
@@ -62,10 +63,31 @@ def sample_synthetic_dir() -> Path:
     return project_root() / "data" / "synthetic_sample"
 
 
+def results_root() -> Path:
+    """Where results go: ``$HOTDOG_RESULTS``, else ``results`` in the project."""
+    return _env_path("HOTDOG_RESULTS") or project_root() / "results"
+
+
 def results_dir(size: str | None = None) -> Path:
-    env = _env_path("HOTDOG_RESULTS")
-    if env is not None:
-        return env
+    """The main job's results of one size preset (default: ``$HOTDOG_SIZE``)."""
     from hotdog.settings import current_size_name
 
-    return project_root() / "results" / (size or current_size_name())
+    return results_root() / (size or current_size_name())
+
+
+def studies_dir() -> Path:
+    """Where ``python -m hotdog study`` writes its studies and ``compare`` reads them."""
+    return results_root() / "studies"
+
+
+def recorded_studies_dir() -> Path:
+    """The studies kept in the repository (``results/studies``), whatever ``HOTDOG_RESULTS`` says:
+    what the README's tables and ``05_compare`` show."""
+    return project_root() / "results" / "studies"
+
+
+def renders_dir(n_images: int, without: tuple[str, ...] = (), photo_backgrounds: bool = False) -> Path:
+    """The renders of a study: ``data/synthetic_<n>``, with ``_without-<switch>`` for each randomization
+    switched off and ``_photo-backgrounds`` when photos stand behind them, so every variant has its folder."""
+    suffix = "".join(f"_without-{name}" for name in sorted(without))
+    return data_dir() / f"synthetic_{n_images}{suffix}{'_photo-backgrounds' if photo_backgrounds else ''}"

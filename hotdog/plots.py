@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
 from hotdog.data import CLASSES, denormalize
 from hotdog.metrics import ARTICLE
+from hotdog.modes import MODE_LABELS
 
 MODE_COLORS = {"synthetic": "#8e6bbf", "authentic": "#3d85c6", "both": "#e69138"}
-MODE_LABELS = {"synthetic": "synthetic only", "authentic": "authentic only", "both": "synthetic, then authentic"}
 
 
 def _as_image(image: torch.Tensor | np.ndarray) -> np.ndarray:

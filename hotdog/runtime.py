@@ -8,13 +8,15 @@ without opening Colab. The cases that matter for the renderer:
 * Python 3.11: ``pip install bpy==5.0.1`` (bpy 4.2 to 5.0 are built for 3.11 only);
 * Python 3.13 (Colab since August 2026): ``pip install "bpy>=5.1"``;
 * any other Python (3.12, an older Colab runtime): no bpy wheel fits, so a Blender executable is
-  downloaded once and the renderer runs its worker under it (``HOTDOG_BLENDER``);
+  downloaded once and the renderer runs its worker under it (``Folders.blender``, which the notebook
+  hands to ``render_dataset(blender=...)``);
 * bpy already importable, or ``HOTDOG_BLENDER`` already set: nothing to install.
 
 Notebooks that do not render (02 to 05) never install Blender: they train on the renders of this
 session if there are any, else on the small set of renders kept in the repository
-(``data/synthetic_sample``). :func:`prepare` is idempotent: a second call finds everything in place
-and only prints what it found.
+(``data/synthetic_sample``). :func:`prepare` returns the folders it resolved (:class:`Folders`) and
+changes no environment variable, so what a cell uses is what it was handed. It is idempotent: a
+second call finds everything in place and only prints what it found.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ BPY_REQUIREMENT = {(3, 11): "bpy==5.0.1", (3, 13): "bpy>=5.1"}
 # module -> pip requirement: what the notebooks import (Colab has most of them already)
 RUNTIME_MODULES = {"torch": "torch>=2.3", "torchvision": "torchvision>=0.18", "joblib": "joblib>=1.3",
                    "matplotlib": "matplotlib>=3.8", "PIL": "pillow>=10", "tqdm": "tqdm>=4.66",
-                   "numpy": "numpy>=1.26", "ipywidgets": "ipywidgets>=8"}
+                   "numpy": "numpy>=1.26", "scipy": "scipy>=1.10", "pooch": "pooch>=1.7", "ipywidgets": "ipywidgets>=8"}
 RENDER_NOTEBOOKS = {"01_render"}
 
 
@@ -140,11 +142,11 @@ def _has_images(folder: Path) -> bool:
 
 def fetch_blender(url: str = BLENDER_URL, folder: Path | None = None) -> Path:
     """Download and unpack a Blender release once (``.tar.xz``); returns its ``blender`` executable.
-    Unpacks into a temporary folder first and renames it into place, so an interrupted download
-    leaves nothing that looks finished."""
-    import shutil
+    The archive is downloaded (pooch: progress, whole or not at all) and unpacked in a temporary
+    folder that is renamed into place, so an interrupted download leaves nothing that looks finished."""
     import tempfile
-    import urllib.request
+
+    from hotdog.download import DownloadError, fetch
 
     folder = folder or cache_dir()
     existing = downloaded_blender(folder)
@@ -152,13 +154,11 @@ def fetch_blender(url: str = BLENDER_URL, folder: Path | None = None) -> Path:
         return existing
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".blender-") as tmp:
-        archive = Path(tmp) / "blender.tar.xz"
         try:
-            with urllib.request.urlopen(url, timeout=60) as response, open(archive, "wb") as out:
-                shutil.copyfileobj(response, out)
-        except OSError as error:
-            raise RuntimeError(f"could not download Blender from {url}: {error}. Download it by hand, unpack it "
-                               f"and set HOTDOG_BLENDER to its `blender` executable.") from error
+            archive = fetch(url, tmp, "blender.tar.xz", hint="Download it by hand, unpack it and set "
+                                                               "HOTDOG_BLENDER to its `blender` executable.")
+        except DownloadError as error:
+            raise RuntimeError(str(error)) from error
         try:
             with tarfile.open(archive) as tar:
                 tar.extractall(tmp, filter="data")
@@ -171,14 +171,24 @@ def fetch_blender(url: str = BLENDER_URL, folder: Path | None = None) -> Path:
     return downloaded_blender(folder)
 
 
-def run_step(step: Step) -> None:
-    """Carry out one step of :func:`plan`."""
+@dataclass(frozen=True)
+class Folders:
+    """What :func:`prepare` resolved, for the notebook's next cells to use instead of the defaults."""
+
+    authentic: Path  # the real photos
+    synthetic: Path  # the renders to train on: this session's, or the sample kept in the repository
+    results: Path  # the main job's results of the current size
+    blender: str | None = None  # a Blender executable (or a Python with bpy) to render with; None: bpy here
+
+
+def run_step(step: Step) -> str | None:
+    """Carry out one step of :func:`plan`; a ``blender`` step returns the executable it unpacked."""
     from hotdog import paths
 
     if step.kind == "pip":
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *step.args], check=True)
     elif step.kind == "blender":
-        os.environ["HOTDOG_BLENDER"] = str(fetch_blender(step.args[0]))
+        return str(fetch_blender(step.args[0]))
     elif step.kind == "photos":
         from hotdog.download import download_authentic
 
@@ -187,32 +197,28 @@ def run_step(step: Step) -> None:
         from hotdog.article_assets import download_article_assets
 
         download_article_assets(paths.data_dir() / "article")
+    return None
 
 
-def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) -> None:
-    """Make this runtime ready for ``notebook`` (e.g. ``"01_render"``), printing each step as it goes.
-    Safe to call again: a ready runtime only gets the notes. ``dry_run`` prints without doing."""
+def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) -> Folders:
+    """Make this runtime ready for ``notebook`` (e.g. ``"01_render"``), printing each step as it goes,
+    and return the folders (and the renderer) its next cells use. Safe to call again: a ready runtime
+    only gets the notes. ``dry_run`` prints without doing. Sets no environment variable."""
+    from hotdog import paths
+
     render = notebook in RENDER_NOTEBOOKS
     runtime = inspect()
     steps = plan(runtime, render=render, article_assets=article_assets)
-    print(f"Python {sys.version.split()[0]}{' on Colab' if runtime.colab else ''}; project in {_root()}")
+    print(f"Python {sys.version.split()[0]}{' on Colab' if runtime.colab else ''}; project in {paths.project_root()}")
+    blender = runtime.blender
     for step in steps:
         print(("  - " if step.kind == "note" else "  > ") + step.describe(), flush=True)
         if not dry_run and step.kind != "note":
-            run_step(step)
+            blender = run_step(step) or blender
     if render:
-        blender = os.environ.get("HOTDOG_BLENDER") or runtime.blender  # set by a step above, or found before
-        if blender:
-            os.environ["HOTDOG_BLENDER"] = blender
         print(f"  - renderer: {'Blender at ' + blender if blender else 'bpy in worker processes'}")
-    if not render and not runtime.has_renders:  # HOTDOG_SYNTHETIC is empty or missing: use the kept renders
-        from hotdog import paths
-
-        os.environ["HOTDOG_SYNTHETIC"] = str(paths.sample_synthetic_dir())
+    # no renders of this session (HOTDOG_SYNTHETIC empty or missing): the notebooks train on the kept sample
+    synthetic = paths.synthetic_dir() if render or runtime.has_renders else paths.sample_synthetic_dir()
     print("ready.")
-
-
-def _root() -> Path:
-    from hotdog import paths
-
-    return paths.project_root()
+    return Folders(authentic=paths.authentic_dir(), synthetic=synthetic, results=paths.results_dir(),
+                   blender=blender)

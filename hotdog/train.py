@@ -18,8 +18,6 @@ reference: ``train_one_epoch`` and ``evaluate`` are small separate functions.
 
 from __future__ import annotations
 
-import json
-import os
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -29,15 +27,12 @@ import torch
 from torch import nn
 from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
-from hotdog import malloc
+from hotdog import files, malloc, modes
 from hotdog.model import BinaryClassifier
+from hotdog.modes import CHECKPOINT_NAMES, MODES  # noqa: F401  (CHECKPOINT_NAMES: the article's file names)
+from hotdog.seeds import MIX_STREAM, epoch_seed
 
-MODES = ("authentic", "synthetic", "both")
-CHECKPOINT_NAMES = {  # the article's file names
-    "synthetic": "binary_classifier",
-    "both": "binary_classifier_finetuned",
-    "authentic": "binary_classifier_authentic",
-}
+PRECISIONS = ("fp32", "bf16", "auto")
 
 
 @dataclass
@@ -65,6 +60,23 @@ class TrainConfig:
     weight_decay: float = 0.0  # > 0: decoupled weight decay (AdamW) instead of Adam
     mix_synthetic: float = 0.0  # "both": this share of each fine-tuning epoch is rendered images, the rest real
     patience: int | None = None  # with validation photos: end a real-photo stage after this many epochs without a better one
+
+    def __post_init__(self):
+        """Every setting checked once, here, naming the field and what it takes."""
+        problems = [f"{name} must be a whole number of epochs, 0 or more, not {getattr(self, name)!r}"
+                    for name in ("synthetic_epochs", "finetune_epochs", "authentic_epochs")
+                    if not isinstance(getattr(self, name), int) or getattr(self, name) < 0]
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            problems.append(f"batch_size must be 1 or more, not {self.batch_size!r}")
+        if self.precision not in PRECISIONS:
+            problems.append(f"precision must be 'fp32', 'bf16' or 'auto', not {self.precision!r}")
+        if not 0 <= self.mix_synthetic < 1:
+            problems.append(f"mix_synthetic is a share of each batch, between 0 and 1, not {self.mix_synthetic}")
+        if self.patience is not None and self.patience < 1:
+            problems.append(f"patience is a number of epochs, 1 or more, or None, not {self.patience!r}")
+        if problems:
+            raise ValueError("TrainConfig: " + "; ".join(problems))
+        self.betas = tuple(self.betas)
 
     @classmethod
     def for_sizes(cls, sizes, recipe=None, **overrides) -> "TrainConfig":
@@ -100,7 +112,7 @@ class History:
 
 def autocast_dtype(precision: str, device: torch.device) -> torch.dtype | None:
     """The dtype to autocast the forward pass to, or None for plain float32."""
-    if precision not in ("fp32", "bf16", "auto"):
+    if precision not in PRECISIONS:
         raise ValueError(f"precision must be 'fp32', 'bf16' or 'auto', not {precision!r}")
     if precision == "fp32":
         return None
@@ -137,7 +149,7 @@ def new_model(seed: int = 0) -> BinaryClassifier:
 
 def epoch_loader(data: Dataset, batch_size: int, seed: int, epoch: int, stage: int = 0) -> DataLoader:
     """The article's shuffled loader (``drop_last=True``), its order fixed by seed, stage and epoch."""
-    generator = torch.Generator().manual_seed(seed * 1_000_003 + stage * 1_009 + epoch)
+    generator = torch.Generator().manual_seed(epoch_seed(seed, stage, epoch))
     return DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True, generator=generator)
 
 
@@ -182,11 +194,18 @@ def evaluate(model: nn.Module, data: Dataset, device: torch.device | None = None
     return (decide(probabilities) == labels).float().mean().item()
 
 
-def _save_atomic(obj, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+def save_atomic(obj, path: Path) -> None:
+    """``torch.save(obj, path)``, complete or not at all (:mod:`hotdog.files`)."""
+    with files.atomic_path(path) as tmp:
+        torch.save(obj, tmp)
+
+
+def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    """The article's Adam, or with ``weight_decay`` AdamW (decoupled weight decay)."""
+    if config.weight_decay > 0:
+        return torch.optim.AdamW(model.parameters(), lr=config.learning_rate, betas=config.betas,
+                                 weight_decay=config.weight_decay)
+    return torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=config.betas)
 
 
 def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConfig, epoch: int,
@@ -201,7 +220,7 @@ def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConf
     if name == "authentic" and mode == "both" and config.mix_synthetic > 0:
         real, rendered = data["authentic"], data["synthetic"]
         k = min(len(rendered), round(len(real) * config.mix_synthetic / (1 - config.mix_synthetic)))
-        generator = torch.Generator().manual_seed(config.seed * 1_000_003 + stage * 1_009 + epoch + 500_009)
+        generator = torch.Generator().manual_seed(epoch_seed(config.seed, stage, epoch, MIX_STREAM))
         chosen = torch.randperm(len(rendered), generator=generator)[:k].tolist()
         return ConcatDataset([view(real), Subset(view(rendered), chosen)])
     return view(data[name])
@@ -217,6 +236,58 @@ def validation_score(model: nn.Module, data: Dataset, device: torch.device) -> d
     return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss}
 
 
+@dataclass
+class _Setup:
+    """What stays fixed while one ``train`` call runs."""
+
+    mode: str
+    data: dict[str, Dataset]
+    config: TrainConfig
+    device: torch.device
+    test: Dataset | None = None
+    validation: Dataset | None = None
+    checkpoint_dir: Path | None = None
+    progress: bool = True
+
+    def __post_init__(self):
+        self.autocast = autocast_dtype(self.config.precision, self.device)
+        self.criterion = nn.BCELoss()
+        self.resume_path = self.checkpoint_dir / f"{self.mode}.resume.pt" if self.checkpoint_dir else None
+
+
+@dataclass
+class _State:
+    """Where a run is: what a ``<mode>.resume.pt`` file holds, so a killed run goes on from here."""
+
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    history: History
+    stage: int = 0  # the stage being trained
+    done: int = 0  # epochs done in it
+    best: dict | None = None  # the best epoch so far of a stage chosen on validation photos
+
+    def save(self, path: Path | None) -> None:
+        if path is not None:
+            save_atomic({"config": self.history.config, "model": self.model.state_dict(),
+                         "optimizer": self.optimizer.state_dict(), "history": self.history.epochs,
+                         "selected": self.history.selected, "position": (self.stage, self.done), "best": self.best}, path)
+
+    def resume(self, path: Path | None, stages: list[tuple[str, int]]) -> None:
+        """Go on from ``path`` if it exists and was written with these settings."""
+        if path is None or not path.exists():
+            return
+        saved = torch.load(path, map_location=next(self.model.parameters()).device, weights_only=False)
+        if not _same_config(saved["config"], self.history.config):
+            print(f"{path} was written with other settings; starting {self.history.mode} afresh")
+            return
+        self.model.load_state_dict(saved["model"])
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.history.epochs, self.history.selected = saved["history"], saved.get("selected", {})
+        self.stage, self.done = tuple(saved.get("position") or _position(stages, len(self.history.epochs)))
+        self.best = saved.get("best")
+        print(f"resuming {self.history.mode} from {path} after {len(self.history.epochs)} epoch(s)")
+
+
 def _same_config(saved: dict, current: dict) -> bool:
     """Whether a resume file was written with ``current``'s settings (fields added since count as defaults)."""
     defaults = asdict(TrainConfig())
@@ -230,6 +301,72 @@ def _position(stages: list[tuple[str, int]], epochs_done: int) -> tuple[int, int
             return number, epochs_done
         epochs_done -= epochs
     return len(stages), 0
+
+
+def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int, epochs: int) -> dict:
+    """Train one epoch of stage ``number`` (data ``name``), score it, record it in the history."""
+    from tqdm.auto import tqdm
+
+    config = setup.config
+    loader = epoch_loader(epoch_data(name, setup.mode, setup.data, config, epoch, number), config.batch_size,
+                          config.seed, epoch, number)
+    # torchvision's random transforms draw from torch's global generator: fork it for the epoch and seed
+    # the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
+    with torch.random.fork_rng(devices=[], enabled=config.augment), \
+            tqdm(total=len(loader), desc=f"{setup.mode}: {name} epoch {epoch + 1}/{epochs}",
+                 disable=not setup.progress, unit="batch", leave=False) as bar:
+        if config.augment:
+            torch.manual_seed(epoch_seed(config.seed, number, epoch))
+        row = train_one_epoch(state.model, loader, state.optimizer, setup.criterion, setup.device,
+                              config.channels_last, bar, setup.autocast)
+    row = {"stage": name, "epoch": epoch + 1, **row}
+    if setup.test is not None:
+        row["test_accuracy"] = evaluate(state.model, setup.test, setup.device)
+    if setup.validation is not None:
+        row.update(validation_score(state.model, setup.validation, setup.device))
+    state.history.epochs.append(row)
+    if setup.progress:
+        extra = "".join(f", {k.replace('_', ' ')} {row[k]:.3f}" for k in ("val_accuracy", "test_accuracy") if k in row)
+        print(f"{setup.mode}: {name} epoch {epoch + 1}/{epochs}: loss {row['train_loss']:.3f}, "
+              f"train accuracy {row['train_accuracy']:.3f}{extra} ({row['images_per_second']:.1f} images/s)")
+    return row
+
+
+def _keep_if_best(state: _State, row: dict, patience: int | None) -> bool:
+    """Remember this epoch's weights if its validation accuracy is the best so far (ties: the lower
+    validation loss); True once ``patience`` epochs have brought no better one."""
+    score = (row["val_accuracy"], -row["val_loss"])
+    if state.best is None or score > tuple(state.best["score"]):
+        state.best = {"score": score, "epoch": row["epoch"], "state": _plain_state(state.model)}
+    return patience is not None and row["epoch"] - state.best["epoch"] >= patience
+
+
+def _train_stage(state: _State, setup: _Setup, number: int, name: str, epochs: int) -> None:
+    """The epochs of one stage; a stage on real photos with validation photos ends on its best epoch."""
+    select = setup.validation is not None and name == "authentic"
+    for epoch in range(state.done if number == state.stage else 0, epochs):
+        row = _run_epoch(state, setup, number, name, epoch, epochs)
+        stop = select and _keep_if_best(state, row, setup.config.patience)
+        state.stage, state.done = number, epoch + 1
+        state.save(setup.resume_path)
+        if stop:
+            if setup.progress:
+                print(f"{setup.mode}: no better validation accuracy for {setup.config.patience} epochs; stopping {name}")
+            break
+    if select and state.best is not None:  # keep the chosen epoch's weights
+        state.model.load_state_dict(state.best["state"])
+        state.history.selected[name] = state.best["epoch"]
+    if setup.checkpoint_dir is not None and name == "synthetic":
+        save_atomic(_plain_state(state.model), modes.checkpoint(setup.checkpoint_dir, "synthetic"))
+    state.stage, state.done, state.best = number + 1, 0, None
+    state.save(setup.resume_path)
+
+
+def _finish(state: _State, setup: _Setup) -> None:
+    """The finished model under the article's file name, its history beside it; the resume file goes."""
+    save_atomic(_plain_state(state.model), modes.checkpoint(setup.checkpoint_dir, setup.mode))
+    files.write_json(setup.checkpoint_dir / f"{setup.mode}.history.json", state.history.to_json(), indent=1)
+    setup.resume_path.unlink(missing_ok=True)
 
 
 def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None, *,
@@ -252,102 +389,30 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
     ``both``, ``binary_classifier_authentic.pt``), and a ``<mode>.resume.pt`` after every epoch;
     calling ``train`` again with the same arguments resumes from it.
     """
-    from tqdm.auto import tqdm
-
     config = config or TrainConfig()
     stages = config.stages(mode)
     for name, _ in stages:
         if name not in data:
             raise ValueError(f"mode {mode!r} needs data[{name!r}]")
-    if mode == "both" and config.mix_synthetic > 0 and not 0 < config.mix_synthetic < 1:
-        raise ValueError(f"mix_synthetic is a share of each batch, between 0 and 1, not {config.mix_synthetic}")
-    device = default_device(config.device)
-    if device.type == "cpu" and config.keep_freed_memory:
-        malloc.keep_freed_memory()  # benchmarks/bench_train.py measures what it buys
-    model = model if model is not None else new_model(config.seed)
+    setup = _Setup(mode, data, config, default_device(config.device), test, validation,
+                   Path(checkpoint_dir) if checkpoint_dir else None, progress)
+    if setup.device.type == "cpu" and config.keep_freed_memory:
+        malloc.keep_freed_memory(announce=progress)  # faster CPU training for more memory; see hotdog.malloc
+    model = _placed(model if model is not None else new_model(config.seed), setup.device, config.channels_last)
+    state = _State(model, make_optimizer(model, config),
+                   History(mode=mode, config={**asdict(config), "device": str(setup.device)}))
+    state.resume(setup.resume_path, stages)
+    for number, (name, epochs) in enumerate(stages):
+        if number >= state.stage:
+            _train_stage(state, setup, number, name, epochs)
+    if setup.checkpoint_dir is not None:
+        _finish(state, setup)
+    return state.model, state.history
+
+
+def _placed(model: nn.Module, device: torch.device, channels_last: bool) -> nn.Module:
     model.to(device)
-    if config.channels_last:
-        model.to(memory_format=torch.channels_last)
-    if config.weight_decay > 0:
-        optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, betas=config.betas,
-                                      weight_decay=config.weight_decay)
-    else:
-        optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=config.betas)
-    criterion = nn.BCELoss()
-    history = History(mode=mode, config={**asdict(config), "device": str(device)})
-
-    checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir else None
-    resume_path = checkpoint_dir / f"{mode}.resume.pt" if checkpoint_dir else None
-    position, best = (0, 0), None  # (stage, epochs done in it); the best epoch so far of a selected stage
-    if resume_path is not None and resume_path.exists():
-        state = torch.load(resume_path, map_location=device, weights_only=False)
-        if _same_config(state["config"], history.config):
-            model.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            history.epochs = state["history"]
-            history.selected = state.get("selected", {})
-            position = tuple(state.get("position") or _position(stages, len(history.epochs)))
-            best = state.get("best")
-            print(f"resuming {mode} from {resume_path} after {len(history.epochs)} epoch(s)")
-        else:
-            print(f"{resume_path} was written with other settings; starting {mode} afresh")
-
-    def save_resume():
-        if resume_path is not None:
-            _save_atomic({"config": history.config, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                          "history": history.epochs, "selected": history.selected, "position": position,
-                          "best": best}, resume_path)
-
-    autocast = autocast_dtype(config.precision, device)
-    for stage_number, (name, epochs) in enumerate(stages):
-        if stage_number < position[0]:
-            continue
-        select = validation is not None and name == "authentic"
-        for epoch in range(position[1] if stage_number == position[0] else 0, epochs):
-            loader = epoch_loader(epoch_data(name, mode, data, config, epoch, stage_number), config.batch_size,
-                                  config.seed, epoch, stage_number)
-            # torchvision's random transforms draw from torch's global generator: fork it for the epoch and
-            # seed the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
-            with torch.random.fork_rng(devices=[], enabled=config.augment), \
-                    tqdm(total=len(loader), desc=f"{mode}: {name} epoch {epoch + 1}/{epochs}",
-                         disable=not progress, unit="batch", leave=False) as bar:
-                if config.augment:
-                    torch.manual_seed(config.seed * 1_000_003 + stage_number * 1_009 + epoch)
-                row = train_one_epoch(model, loader, optimizer, criterion, device, config.channels_last, bar, autocast)
-            row = {"stage": name, "epoch": epoch + 1, **row}
-            if test is not None:
-                row["test_accuracy"] = evaluate(model, test, device)
-            if validation is not None:
-                row.update(validation_score(model, validation, device))
-            history.epochs.append(row)
-            if progress:
-                extra = "".join(f", {k.replace('_', ' ')} {row[k]:.3f}" for k in ("val_accuracy", "test_accuracy") if k in row)
-                print(f"{mode}: {name} epoch {epoch + 1}/{epochs}: loss {row['train_loss']:.3f}, "
-                      f"train accuracy {row['train_accuracy']:.3f}{extra} ({row['images_per_second']:.1f} images/s)")
-            stop = False
-            if select:
-                score = (row["val_accuracy"], -row["val_loss"])
-                if best is None or score > tuple(best["score"]):
-                    best = {"score": score, "epoch": epoch + 1, "state": _plain_state(model)}
-                stop = config.patience is not None and epoch + 1 - best["epoch"] >= config.patience
-            position = (stage_number, epoch + 1)
-            save_resume()
-            if stop:
-                if progress:
-                    print(f"{mode}: no better validation accuracy for {config.patience} epochs; stopping {name}")
-                break
-        if select and best is not None:  # keep the chosen epoch's weights
-            model.load_state_dict(best["state"])
-            history.selected[name] = best["epoch"]
-        if checkpoint_dir is not None and name == "synthetic":
-            _save_atomic(_plain_state(model), checkpoint_dir / f"{CHECKPOINT_NAMES['synthetic']}.pt")
-        position, best = (stage_number + 1, 0), None
-        save_resume()
-    if checkpoint_dir is not None:
-        _save_atomic(_plain_state(model), checkpoint_dir / f"{CHECKPOINT_NAMES[mode]}.pt")
-        (checkpoint_dir / f"{mode}.history.json").write_text(json.dumps(history.to_json(), indent=1))
-        resume_path.unlink(missing_ok=True)
-    return model, history
+    return model.to(memory_format=torch.channels_last) if channels_last else model
 
 
 def _plain_state(model: nn.Module) -> dict:

@@ -24,11 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
-
-from hotdog import paths  # noqa: E402
+from hotdog import files, modes, paths  # noqa: E402
 from hotdog.seefood import SHIPPED  # noqa: E402
-from hotdog.train import CHECKPOINT_NAMES, load_model  # noqa: E402
+from hotdog.train import load_model, save_atomic  # noqa: E402
 
 
 def main() -> None:
@@ -42,15 +40,15 @@ def main() -> None:
     run = paths.results_dir(args.size)
     summary = json.loads((run / "summary.json").read_text())
     mode, result = max(summary["results"].items(), key=lambda item: item[1]["accuracy"])
-    model = load_model(run / "checkpoints" / f"{CHECKPOINT_NAMES[mode]}.pt", "cpu")
-    torch.save({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
+    model = load_model(modes.checkpoint(run / "checkpoints", mode), "cpu")
+    save_atomic({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     info = {"network": "the article's BinaryClassifier (hotdog/model.py)", "mode": mode, "size": args.size,
             "trained_by": f"bash run.sh --size {args.size} (seed {summary['seed']}), commit {commit}",
             "test_photos": f"the {result['total']} held-out real photos of split seed {summary['seed']}",
             "accuracy": result["accuracy"], "correct": result["correct"], "total": result["total"],
             "interval95": result["interval95"], "split_seed": summary["seed"]}
-    SHIPPED.with_suffix(".json").write_text(json.dumps(info, indent=1) + "\n")
+    files.write_text(SHIPPED.with_suffix(".json"), json.dumps(info, indent=1) + "\n")
     print(f"{SHIPPED} ({SHIPPED.stat().st_size / 1e6:.1f} MB): {mode}, accuracy {result['accuracy']:.2%}")
 
 
@@ -63,9 +61,8 @@ def ship_from_study(name: str, seed: int) -> None:
     record = next((r for r in records if r["seed"] == seed), None)
     if record is None:
         raise SystemExit(f"study {name!r} has no seed {seed}; it has {summary['seeds']}")
-    path = study.studies_dir() / name / f"seed{seed}.checkpoints" / f"{CHECKPOINT_NAMES[regime]}.pt"
-    model = load_model(path, "cpu")
-    torch.save({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
+    model = load_model(modes.checkpoint(paths.studies_dir() / name / f"seed{seed}.checkpoints", regime), "cpu")
+    save_atomic({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
     result = record["results"][regime]  # metrics.summarize's count and interval, stored with the seed
     correct, total = result["correct"], result["total"]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
@@ -79,7 +76,7 @@ def ship_from_study(name: str, seed: int) -> None:
             "study": {"name": name, "seeds": summary["seeds"], "mean": over["mean"], "interval95": over["interval95"],
                       "why_this_seed": "the regime with the best mean over seeds; seed 0's model, not the best seed, "
                                        "so its accuracy is not picked on the photos that measure it"}}
-    SHIPPED.with_suffix(".json").write_text(json.dumps(info, indent=1) + "\n")
+    files.write_text(SHIPPED.with_suffix(".json"), json.dumps(info, indent=1) + "\n")
     print(f"{SHIPPED} ({SHIPPED.stat().st_size / 1e6:.1f} MB): {regime} of study {name!r} seed {seed}, "
           f"accuracy {correct / total:.2%} (mean over {len(records)} seeds {over['mean']:.2%})")
 

@@ -122,9 +122,44 @@ def test_run_command_does_the_whole_main_job_on_tiny_sizes(tmp_path, monkeypatch
     assert main(["run", "--size", "tiny", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     assert "Accuracy on the held-out real photos" in out and "synthetic, then authentic" in out
-    written = sorted(p.name for p in (tmp_path / "results").iterdir())
+    written = sorted(p.name for p in (tmp_path / "results" / "tiny").iterdir())
     assert written == ["checkpoints", "comparison.png", "confusion.png", "curves.png", "renders_vs_photos.png",
                        "summary.json"]
+    import json
+
+    summary = json.loads((tmp_path / "results" / "tiny" / "summary.json").read_text())
+    assert summary["render"]["n_records"] == 32 and summary["render_config"]["n_images"] == 32
+    assert set(summary["results"]) == {"synthetic", "authentic", "both"} and summary["recipe"]["name"] == "article"
+
+
+def test_the_main_job_takes_a_recipe_and_a_precision(tmp_path, monkeypatch, capsys):
+    """The main job is one run like a study's seed: a recipe with validation photos and a precision reach it."""
+    import json
+
+    from hotdog import paths, settings
+
+    improved = settings.RECIPES["improved"]  # tiny sizes train on 96 photos: carve 16 of them, not 100
+    monkeypatch.setitem(settings.RECIPES, "improved", settings.Recipe("improved", 16, 1.0, improved.train))
+    monkeypatch.setenv("HOTDOG_SYNTHETIC", str(paths.sample_synthetic_dir()))
+    monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path / "results"))
+    assert main(["run", "--size", "tiny", "--no-render", "--recipe", "improved", "--precision", "auto"]) == 0
+    assert "recipe 'improved', precision auto" in capsys.readouterr().out
+    summary = json.loads((tmp_path / "results" / "tiny" / "summary.json").read_text())
+    assert summary["recipe"]["name"] == "improved" and summary["n_validation"] == 16
+    assert summary["n_authentic_train"] == 96 - 16 and summary["config"]["augment"] is True
+    assert summary["config"]["precision"] == "auto" and summary["autocast"] in ("None", "torch.bfloat16")
+    assert "selected" in summary["histories"]["both"] and summary["render"] is None
+
+
+def test_render_without_bpy_ends_in_a_clear_message(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "bpy" else real(name, *a))
+    monkeypatch.delenv("HOTDOG_BLENDER", raising=False)
+    assert main(["render", "--images", "2", "--jobs", "1", "--dest", str(tmp_path / "renders")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("hotdog render: ") and "bpy" in error and "Traceback" not in error
 
 
 def test_seefood_decides_like_the_accuracy_and_titles_each_photo(image_folder):

@@ -124,3 +124,19 @@ def test_authentic_setting_is_read_from_the_environment(monkeypatch, image_folde
     monkeypatch.setenv("HOTDOG_AUTHENTIC", str(image_folder))
     assert paths.authentic_dir() == image_folder.resolve()
     assert len(data.authentic()) == 12
+
+
+def test_prepare_gives_one_runs_data_carved_and_decoded_once(authentic_root):
+    from hotdog import paths
+
+    prepared = data.prepare(seed=1, synthetic_root=paths.sample_synthetic_dir(), photo_limit=96,
+                            validation_photos=16, progress=False)
+    assert (len(prepared.authentic_train), len(prepared.validation), len(prepared.test)) == (80, 16, 199)
+    assert len(prepared.synthetic) == 320 and set(prepared.training()) == {"authentic", "synthetic"}
+    assert not set(prepared.validation.paths) & set(prepared.authentic_train.paths)  # carved off, never shared
+    assert not set(prepared.test.paths) & set(prepared.authentic_train.paths + prepared.validation.paths)
+    assert prepared.test_photos()[0].split("/")[0] in ("hotdog", "not_hotdog")
+    assert "80 real training photos, 16 validation photos, 199 real test photos" in prepared.describe()
+    photos_only = data.prepare(seed=1, photo_limit=96, progress=False)
+    assert photos_only.synthetic is None and set(photos_only.training()) == {"authentic"}
+    assert photos_only.test_photos() == prepared.test_photos()  # the split depends on the seed alone

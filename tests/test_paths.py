@@ -37,3 +37,17 @@ def test_outside_the_checkout_the_root_is_where_the_package_was_installed_from(t
 
     monkeypatch.chdir(tmp_path)
     assert paths.project_root() == Path(paths.__file__).resolve().parents[1]
+
+
+def test_every_result_folder_follows_the_results_setting(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path / "r"))
+    assert paths.results_dir("small") == (tmp_path / "r" / "small").resolve()
+    assert paths.studies_dir() == (tmp_path / "r" / "studies").resolve()
+    assert paths.recorded_studies_dir() == paths.project_root() / "results" / "studies"  # the repository's, always
+    monkeypatch.delenv("HOTDOG_RESULTS")
+    assert paths.studies_dir() == paths.project_root() / "results" / "studies"
+
+
+def test_each_render_variant_has_its_own_folder():
+    assert paths.renders_dir(800).name == "synthetic_800"
+    assert paths.renders_dir(800, ("noise", "blur"), True).name == "synthetic_800_without-blur_without-noise_photo-backgrounds"

@@ -112,25 +112,28 @@ def test_fetch_blender_reports_a_bad_archive_and_leaves_nothing(server, tmp_path
     with pytest.raises(RuntimeError, match="blender.tar.xz is not a readable"):
         runtime.fetch_blender(f"{base}/blender.tar.xz", cache)
     assert list(cache.iterdir()) == []
-    with pytest.raises(RuntimeError, match="could not download Blender"):
+    with pytest.raises(RuntimeError, match="could not download .*missing.tar.xz .*HOTDOG_BLENDER"):
         runtime.fetch_blender(f"{base}/missing.tar.xz", cache)
 
 
 def test_prepare_on_this_machine_installs_nothing_and_is_quick_to_repeat(capsys, monkeypatch):
     monkeypatch.setattr(runtime, "run_step", lambda step: pytest.fail(f"would run {step}"))
-    # prepare() may point HOTDOG_SYNTHETIC at the kept sample; monkeypatch restores it afterwards, so
-    # the notebooks that nbval runs later in this process still render into their scratch folder
-    monkeypatch.setenv("HOTDOG_SYNTHETIC", str(paths.synthetic_dir()))
+    environment = dict(os.environ)
     for _ in range(2):
         runtime.prepare("04_train")
+    assert dict(os.environ) == environment  # prepare() hands its folders back; it sets no variable
     out = capsys.readouterr().out
     assert out.count("ready.") == 2 and "  > " not in out  # "  > " marks a step that does something
 
 
 def test_prepare_without_renders_points_the_notebooks_at_the_kept_sample(tmp_path, monkeypatch):
     monkeypatch.setenv("HOTDOG_SYNTHETIC", str(tmp_path / "nothing-rendered"))
-    runtime.prepare("02_load", dry_run=True)
-    assert Path(os.environ["HOTDOG_SYNTHETIC"]) == paths.sample_synthetic_dir()
+    folders = runtime.prepare("02_load", dry_run=True)
+    assert folders.synthetic == paths.sample_synthetic_dir()
+    assert Path(os.environ["HOTDOG_SYNTHETIC"]) == tmp_path / "nothing-rendered"  # left as it was
+    assert folders.authentic == paths.authentic_dir() and folders.results == paths.results_dir()
+    # a notebook that renders renders into the setting, sample or not
+    assert runtime.prepare("01_render", dry_run=True).synthetic == tmp_path / "nothing-rendered"
 
 
 def test_the_kept_sample_is_a_small_labelled_synthetic_set():

@@ -3,18 +3,16 @@
 
 import pytest
 
-from hotdog import metrics, paths, settings, study
+from hotdog import experiment, metrics, paths, report, settings, study
 from hotdog.__main__ import main
-from hotdog.train import TrainConfig
 
-SIZES = settings.sizes("tiny", authentic_train_limit=64)
-CONFIG = TrainConfig(synthetic_epochs=1, finetune_epochs=1, authentic_epochs=1, batch_size=16)
+SIZES = settings.sizes("tiny", authentic_train_limit=64)  # 1 epoch a stage, batches of 16
 
 
 @pytest.fixture(scope="module")
 def two_seeds(tmp_path_factory):
     root = tmp_path_factory.mktemp("studies")
-    records = [study.run_seed("t", seed, SIZES, CONFIG, paths.sample_synthetic_dir(), out_root=root, progress=False)
+    records = [study.run_seed("t", seed, SIZES, paths.sample_synthetic_dir(), root=root, progress=False)
                for seed in (0, 1)]
     return root, records
 
@@ -32,8 +30,8 @@ def test_each_seed_writes_its_split_training_and_every_photos_probability(two_se
 
 def test_a_finished_seed_is_not_trained_again(two_seeds, monkeypatch):
     root, records = two_seeds
-    monkeypatch.setattr(study, "train", lambda *a, **k: pytest.fail("trained again"))
-    assert study.run_seed("t", 0, SIZES, CONFIG, paths.sample_synthetic_dir(), out_root=root) == records[0]
+    monkeypatch.setattr(experiment, "train", lambda *a, **k: pytest.fail("trained again"))
+    assert study.run_seed("t", 0, SIZES, paths.sample_synthetic_dir(), root=root) == records[0]
 
 
 def test_summary_matches_the_seed_files(two_seeds):
@@ -45,13 +43,13 @@ def test_summary_matches_the_seed_files(two_seeds):
     pair = summary["pairs"]["both - authentic"]
     right = [round(p) == y for r in records for p, y in zip(r["results"]["both"]["probabilities"], r["test_labels"])]
     assert pair["mcnemar"]["only_a"] <= sum(right)
-    text = study.format_summary(summary)
+    text = report.format_summary(summary)
     assert "83.92%" in text and "McNemar" in text
 
 
 def test_compare_command_prints_the_table_from_the_files(two_seeds, monkeypatch, capsys):
     root, _ = two_seeds
-    monkeypatch.setattr(study, "studies_dir", lambda: root)
+    monkeypatch.setattr(paths, "studies_dir", lambda: root)
     assert main(["compare"]) == 0
     assert "study 't'" in capsys.readouterr().out
     assert main(["compare", "missing"]) == 1
@@ -70,12 +68,12 @@ def test_over_seeds_and_mcnemar_by_hand():
 def test_markdown_table_sets_the_article_beside_each_study(two_seeds, monkeypatch, capsys):
     root, records = two_seeds
     summary = study.summarize(records)
-    table = study.format_markdown({"tiny": summary, "again": summary})
+    table = report.format_markdown({"tiny": summary, "again": summary})
     lines = table.splitlines()
     assert lines[0].startswith("| trained on | article (1 run) | tiny (2 seeds) | again (2 seeds) |")
     assert "| synthetic only | 53.77% |" in table and "+8.55%" in table
     assert f"**{summary['regimes']['both']['mean']:.1%}**" in table
-    monkeypatch.setattr(study, "studies_dir", lambda: root)
+    monkeypatch.setattr(paths, "studies_dir", lambda: root)
     assert main(["compare", "--markdown", "t", "--figure", str(root / "bars.png")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("figure: ") and "| trained on |" in out
@@ -84,10 +82,9 @@ def test_markdown_table_sets_the_article_beside_each_study(two_seeds, monkeypatc
 
 def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path):
     improved = settings.recipe("improved")
-    config = TrainConfig(**{**CONFIG.__dict__, **improved.train})
-    record = study.run_seed("ab", 0, SIZES, config, paths.sample_synthetic_dir(), out_root=tmp_path, progress=False,
+    record = study.run_seed("ab", 0, SIZES, paths.sample_synthetic_dir(), root=tmp_path, progress=False,
                             recipe=settings.Recipe("improved", validation_photos=16, train=improved.train),
-                            modes=("both",), render_config={"n_images": 320})
+                            trained=("both",), render_config={"n_images": 320})
     assert set(record["results"]) == {"synthetic", "both"} and set(record["histories"]) == {"both"}
     assert record["n_validation"] == 16 and record["n_authentic_train"] == 64 - 16
     assert record["recipe"]["name"] == "improved" and record["config"]["augment"] is True
@@ -96,7 +93,7 @@ def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path)
     summary = study.summarize([record])
     assert set(summary["regimes"]) == {"synthetic", "both"} and summary["pairs"] == {"both - synthetic": summary["pairs"]["both - synthetic"]}
     with pytest.raises(ValueError, match="modes are"):
-        study.run_seed("ab", 1, SIZES, config, paths.sample_synthetic_dir(), out_root=tmp_path, modes=("synthetic",))
+        study.run_seed("ab", 1, SIZES, paths.sample_synthetic_dir(), root=tmp_path, trained=("synthetic",))
 
 
 def test_exists_means_a_finished_seed(two_seeds, tmp_path):
@@ -122,8 +119,8 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
     right = sum(round(p) == y for r in records for p, y in zip(r["results"]["both"]["probabilities"], r["test_labels"]))
     assert (both["mcnemar"]["only_a"], both["mcnemar"]["only_b"]) == (398 - right, right)
     assert comparison["synthetic"]["difference"]["mean"] == 0
-    assert "McNemar" in study.format_versus(comparison, "flipped", "t")
-    table = study.format_versus_markdown({"flipped": comparison}, "t").splitlines()
+    assert "McNemar" in report.format_versus(comparison, "flipped", "t")
+    table = report.format_versus_markdown({"flipped": comparison}, "t").splitlines()
     assert table[0] == "| study minus t, paired by seed | synthetic only | authentic only | synthetic, then authentic | seeds |"
     assert table[2].startswith("| flipped | +0.0% (+0.0% to +0.0%), p = 1.00 |") and table[2].endswith(" | 2 |")
     assert f"{both['difference']['mean']:+.1%}" in table[2].split(" | ")[3]
@@ -133,7 +130,7 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
     other[0]["test_photos"] = other[0]["test_photos"][::-1]
     with pytest.raises(ValueError, match="seed 0 was tested on other photos"):
         study.versus(other, records)
-    monkeypatch.setattr(study, "studies_dir", lambda: root)
+    monkeypatch.setattr(paths, "studies_dir", lambda: root)
     assert main(["compare", "t", "--against", "t"]) == 0  # a study is never compared with itself
     assert "paired by seed" not in capsys.readouterr().out
     assert main(["compare", "t", "--against", "t", "--markdown"]) == 0
@@ -141,6 +138,6 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
 
 
 def test_format_p_keeps_small_p_values_readable():
-    assert study.format_p(0.5) == "p = 0.50"
-    assert study.format_p(0.0042) == "p = 0.004"  # not "0.00", which reads as no evidence needed
-    assert study.format_p(0.0004) == "p < 0.001"
+    assert report.format_p(0.5) == "p = 0.50"
+    assert report.format_p(0.0042) == "p = 0.004"  # not "0.00", which reads as no evidence needed
+    assert report.format_p(0.0004) == "p < 0.001"

@@ -235,10 +235,22 @@ def test_bf16_without_native_support_warns_and_auto_falls_back_to_fp32(monkeypat
 
 def test_training_on_the_cpu_keeps_freed_memory_unless_told_not_to(monkeypatch):
     calls = []
-    monkeypatch.setattr(training.malloc, "keep_freed_memory", lambda: calls.append(1) or True)
+    monkeypatch.setattr(training.malloc, "keep_freed_memory", lambda announce=False: calls.append(1) or True)
     data = {"authentic": fake_images(8, 2)}
     one_epoch = TrainConfig(batch_size=8, authentic_epochs=1, device="cpu")
     train("authentic", data, one_epoch, progress=False)
     assert calls == [1]
     train("authentic", data, TrainConfig(**{**one_epoch.__dict__, "keep_freed_memory": False}), progress=False)
     assert calls == [1]
+
+
+def test_a_config_is_checked_once_when_made_naming_the_field():
+    with pytest.raises(ValueError, match="authentic_epochs must be a whole number of epochs, 0 or more, not -2"):
+        TrainConfig(authentic_epochs=-2)
+    with pytest.raises(ValueError, match="precision must be 'fp32', 'bf16' or 'auto', not 'fp16'"):
+        TrainConfig(precision="fp16")
+    with pytest.raises(ValueError, match="mix_synthetic is a share"):
+        TrainConfig(mix_synthetic=1.5)
+    with pytest.raises(ValueError, match="batch_size must be 1 or more"):
+        TrainConfig(batch_size=0)
+    assert TrainConfig(betas=[0.9, 0.99]).betas == (0.9, 0.99)  # as read back from JSON

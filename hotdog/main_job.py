@@ -1,0 +1,95 @@
+"""The main job: the whole article in one call, from real photos and fresh renders to the table.
+
+:func:`run` (or ``python -m hotdog run``, or ``bash run.sh``) makes sure the real photos are there
+(downloading them if not), renders the synthetic set, trains the article's network the three ways
+in one run (:func:`hotdog.experiment.run_once`), tests each on the held-out real photos and writes
+``results/<size>/``:
+
+* ``summary.json``  - the run's record: sizes, recipe, seeds, timings, per-mode accuracy with its
+  95 % interval and confusion matrix, the article's numbers, and every epoch's history;
+* ``comparison.png``, ``curves.png``, ``confusion.png``, ``renders_vs_photos.png`` - the figures;
+* ``checkpoints/`` - the three models under the article's file names.
+
+The ``synthetic`` model is the ``both`` run's state after its synthetic stage, exactly as the
+article's own ``train('both')`` saves ``binary_classifier`` midway; training it a second time would
+give the same weights (same seed, same batches) and cost minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from hotdog import data, paths, plots, report, settings
+from hotdog.experiment import RunRecord, run_once
+
+
+def run(size: str | None = None, seed: int = 0, render: bool = True, progress: bool = True,
+        n_jobs: int | None = None, recipe: str = "article", precision: str = "fp32") -> RunRecord:
+    """Render, load, train three ways, compare; returns the record written to ``summary.json``."""
+    from hotdog.download import ensure_authentic
+
+    start = time.perf_counter()
+    sizes, chosen = settings.sizes(size), settings.recipe(recipe)
+    out = paths.results_dir(sizes.name)
+    print(f"hotdog: size {sizes.name!r} {sizes.as_dict()}, recipe {chosen.name!r}, precision {precision}\n"
+          f"results go to {out}")
+    ensure_authentic(progress=progress)
+    synthetic_root = paths.synthetic_dir()
+    render_config, render_report = _render(synthetic_root, sizes, seed, n_jobs, progress) if render else (None, None)
+    record = run_once(sizes, seed, checkpoints=out / "checkpoints", record_path=out / "summary.json",
+                      synthetic_root=synthetic_root, recipe=chosen, precision=precision,
+                      render_config=render_config, render_report=render_report, progress=progress)
+    save_figures(record.to_json(), out)
+    save_contact_sheet(synthetic_root, out)
+    print("\nAccuracy on the held-out real photos\n" + report.format_table(record.results))
+    print(f"\nwall time {(time.perf_counter() - start) / 60:.1f} min; summary and figures in {out}")
+    return record
+
+
+def _render(root: Path, sizes: settings.Sizes, seed: int, n_jobs: int | None, progress: bool) -> tuple[dict, dict]:
+    """The main job's renders: ``sizes.n_synthetic`` of them from ``seed`` (only what is missing)."""
+    from hotdog.render import RenderConfig, render_dataset
+
+    config = RenderConfig(n_images=sizes.n_synthetic, seed=seed)
+    rendered = render_dataset(root, config, n_jobs=n_jobs or sizes.render_jobs, progress=progress)
+    return config.as_dict(), rendered
+
+
+def with_synthetic_history(histories: dict[str, dict]) -> dict[str, dict]:
+    """The histories with the ``synthetic`` model's own: the first stage of ``both``."""
+    if "both" not in histories:
+        return histories
+    both = histories["both"]
+    synthetic = {**both, "mode": "synthetic", "epochs": [e for e in both["epochs"] if e["stage"] == "synthetic"]}
+    return {"synthetic": synthetic, **histories}
+
+
+def save_figures(summary: dict, out: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    for name, figure in (("comparison.png", plots.accuracy_bars(summary["results"])),
+                         ("curves.png", plots.training_curves(with_synthetic_history(summary["histories"]))),
+                         ("confusion.png", plots.confusion_matrices(summary["results"]))):
+        figure.savefig(out / name, dpi=110)
+        plt.close(figure)
+
+
+def save_contact_sheet(synthetic_root: Path, out: Path) -> Path:
+    """``renders_vs_photos.png``: 32 renders above 32 real photos, as the network sees them."""
+    import matplotlib.pyplot as plt
+
+    figure = plots.renders_vs_photos(data.synthetic(synthetic_root, transform=data.transform()),
+                                     data.authentic(transform=data.transform()))
+    figure.savefig(out / "renders_vs_photos.png", dpi=110)
+    plt.close(figure)
+    return out / "renders_vs_photos.png"
+
+
+def load_summary(size: str | None = None) -> dict:
+    """The ``summary.json`` of the last run of this size."""
+    path = paths.results_dir(size) / "summary.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; run `python -m hotdog run` (or notebook 04) first.")
+    return json.loads(path.read_text())

@@ -1,0 +1,40 @@
+"""The article's three ways to train, their names in tables and figures, and their checkpoint files.
+
+``synthetic``: rendered images only; ``authentic``: real photos only; ``both``: rendered images,
+then real photos. Training ``both`` also yields the ``synthetic`` model (its state after the
+synthetic stage), as the article's own ``train('both')`` saves ``binary_classifier`` midway, so a
+run trains at most ``both`` and ``authentic`` and tests all three.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MODES = ("synthetic", "authentic", "both")  # the order of the article's table
+MODE_LABELS = {"synthetic": "synthetic only", "authentic": "authentic only", "both": "synthetic, then authentic"}
+CHECKPOINT_NAMES = {  # the article's file names
+    "synthetic": "binary_classifier",
+    "both": "binary_classifier_finetuned",
+    "authentic": "binary_classifier_authentic",
+}
+TRAINED = ("both", "authentic")  # what a run trains by default: the three models from two trainings
+
+
+def check(modes, allowed=MODES) -> tuple[str, ...]:
+    """``modes`` as a tuple, or a ValueError naming the ones that are not in ``allowed``."""
+    modes = tuple(modes)
+    unknown = [m for m in modes if m not in allowed]
+    if not modes or unknown:
+        raise ValueError(f"modes are one or more of {', '.join(allowed)}, not {', '.join(unknown) or 'none'}")
+    return modes
+
+
+def produced(trained) -> tuple[str, ...]:
+    """The models that training ``trained`` yields, in table order (``both`` also gives ``synthetic``)."""
+    made = set(trained) | ({"synthetic"} if "both" in trained else set())
+    return tuple(m for m in MODES if m in made)
+
+
+def checkpoint(folder: str | Path, mode: str) -> Path:
+    """The checkpoint file of ``mode`` in ``folder``, under the article's file name."""
+    return Path(folder) / f"{CHECKPOINT_NAMES[mode]}.pt"
