@@ -58,7 +58,7 @@ def test_compare_command_prints_the_table_from_the_files(two_seeds, monkeypatch,
 def test_over_seeds_and_mcnemar_by_hand():
     s = metrics.over_seeds([0.6, 0.7, 0.8])
     assert s["mean"] == pytest.approx(0.7) and s["sd"] == pytest.approx(0.1)
-    assert s["interval95"][1] - 0.7 == pytest.approx(4.303 * 0.1 / 3 ** 0.5)
+    assert s["interval95"][1] - 0.7 == pytest.approx(4.303 * 0.1 / 3 ** 0.5, rel=1e-4)  # t(0.975, 2 df) = 4.303
     # 10 photos only A gets right, 2 only B: two-sided exact p = 2 * P(X <= 2 | n=12, 1/2) = 0.0386
     test = metrics.mcnemar([True] * 10 + [False] * 2 + [True] * 5, [False] * 10 + [True] * 2 + [True] * 5)
     assert (test["only_a"], test["only_b"]) == (10, 2) and test["p_value"] == pytest.approx(0.03857, abs=1e-4)
