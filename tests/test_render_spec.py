@@ -15,12 +15,13 @@ from hotdog.render.foods import (
     DISTRACTOR_KINDS, FOODS, NOT_HOTDOG, SERVINGS, build_food, build_record_food, kinds_with_label, sample_distractors,
     sample_serving,
 )
+from hotdog.render.foods.hotdog import build_sausage_plate
 from hotdog.render.run import (
     RenderError, check_bpy_importable, is_blender_executable, read_manifest, split_shards, worker_command,
     write_manifest,
 )
 from hotdog.render.spec import (
-    NEUTRAL, RANDOMIZATIONS, RenderConfig, kelvin_to_rgb, random_quaternion, sample_records,
+    NEUTRAL, RANDOMIZATIONS, RECORD_SCHEMA, RenderConfig, kelvin_to_rgb, random_quaternion, sample_records,
 )
 
 CONFIG = RenderConfig(n_images=40, seed=7)
@@ -249,6 +250,19 @@ def test_manifest_round_trip_extension_and_mismatch(tmp_path, records):
         write_manifest(tmp_path, records[:5])
 
 
+def test_a_folder_of_an_older_renderer_says_so(tmp_path, records):
+    assert all(r["schema"] == RECORD_SCHEMA for r in records)
+    write_manifest(tmp_path, [{k: v for k, v in r.items() if k != "schema"} for r in records])  # before the field
+    with pytest.raises(RenderError) as error:
+        write_manifest(tmp_path, records)
+    message = str(error.value)
+    assert f"rendered by an older renderer (record schema 1, this one is {RECORD_SCHEMA})" in message
+    assert f"delete {tmp_path} or render into another folder" in message and "another RenderConfig" not in message
+    write_manifest(tmp_path / "b", [{**r, "schema": RECORD_SCHEMA - 1} for r in records[:3]])
+    with pytest.raises(RenderError, match=f"older renderer \\(record schema {RECORD_SCHEMA - 1}, "):
+        write_manifest(tmp_path / "b", records)
+
+
 def test_shards_cover_every_record_once(records):
     shards = split_shards(records, n_jobs=2)
     assert [r for s in shards for r in s] == records and len(shards) >= 4
@@ -294,6 +308,24 @@ def test_a_crashed_subprocess_worker_names_the_shard_and_says_how_to_resume(tmp_
 
 
 # --------------------------------------------------------------------------- variety and randomization switches
+
+
+def test_sausages_on_a_plate_bend_sideways_in_the_plates_plane():
+    params = FOODS["sausage_plate"].sample(np.random.default_rng(0))
+    params["sausages"] = params["sausages"][:1]
+    straight = build_sausage_plate({**params, "sausages": [{**params["sausages"][0], "bend": 0.0}]}).parts[0]
+    for bend in (0.08, -0.08):
+        bent = build_sausage_plate({**params, "sausages": [{**params["sausages"][0], "bend": bend}]}).parts[0]
+        assert np.allclose(bent.verts[:, 2], straight.verts[:, 2])  # lying on the plate: no vertex moves up
+        sideways = bent.verts[:, 1] - straight.verts[:, 1]
+        length = params["sausages"][0]["length"]
+        assert np.abs(sideways).max() > 0.5 * abs(bend) * length  # but the middle moves sideways, towards the bend
+        middle = np.abs(bent.verts[:, 0]) < 0.1 * length
+        assert np.sign(np.median(sideways[middle])) == np.sign(bend)
+    two = {**params, "gap": 0.004, "sausages": [{**params["sausages"][0], "bend": 0.1},
+                                                  {**params["sausages"][0], "bend": -0.1}]}
+    first, second = (q.verts[np.abs(q.verts[:, 0]) < 0.01] for q in build_sausage_plate(two).parts[:2])
+    assert first[:, 1].max() < second[:, 1].min()  # bent towards each other, they are spaced not to cross
 
 
 def test_food_variety_has_the_hard_negatives_and_everyday_food():

@@ -33,8 +33,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from hotdog import files
 from hotdog.render.blender.worker import BPY_HELP, RenderError
-from hotdog.render.spec import LABELS, RenderConfig, sample_records
+from hotdog.render.spec import LABELS, RECORD_SCHEMA, RenderConfig, sample_records
 
 MANIFEST = "manifest.jsonl"
 RESUME_HINT = "Images already written are kept: run the same command again to finish the missing images."
@@ -55,15 +56,28 @@ def read_manifest(out_dir: str | os.PathLike) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _check_schema(path: Path, out_dir: Path, existing: list[dict]) -> None:
+    """An error unless every record of an existing manifest has this renderer's record schema
+    (records from before the schema field are schema 1)."""
+    schemas = {r.get("schema", 1) for r in existing} - {RECORD_SCHEMA}
+    if schemas:
+        found = min(schemas)
+        age = "an older" if found < RECORD_SCHEMA else "a newer"
+        raise RenderError(
+            f"{path} was rendered by {age} renderer (record schema {found}, this one is {RECORD_SCHEMA}): "
+            f"delete {out_dir} or render into another folder.")
+
+
 def write_manifest(out_dir: str | os.PathLike, records: list[dict]) -> Path:
     """Write the manifest atomically. An existing manifest must hold the same records, or the first
     records of these (a bigger run of the same config extends it); anything else is an error, so
-    images of two different configs never end up mixed in one folder."""
+    images of two different configs, or of two versions of the renderer, never end up mixed in one folder."""
     out_dir = Path(out_dir)
     path = out_dir / MANIFEST
     existing = read_manifest(out_dir)
     if existing == records:
         return path
+    _check_schema(path, out_dir, existing)
     if existing and existing != records[:len(existing)]:
         same_prefix = records == existing[:len(records)]
         why = (f"holds {len(existing)} records, more than the {len(records)} asked for" if same_prefix
@@ -71,13 +85,7 @@ def write_manifest(out_dir: str | os.PathLike, records: list[dict]) -> Path:
         raise RenderError(
             f"{path} {why}. Its images belong to another RenderConfig (seed, sizes or distributions). "
             f"Render into another folder, or delete {out_dir} to start again.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(MANIFEST + ".tmp")
-    with tmp.open("w") as f:
-        for record in records:
-            f.write(json.dumps(record, separators=(",", ":")) + "\n")
-    os.replace(tmp, path)
-    return path
+    return files.write_text(path, "".join(json.dumps(record, separators=(",", ":")) + "\n" for record in records))
 
 
 # --------------------------------------------------------------------------- tasks (run in workers)

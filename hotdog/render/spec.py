@@ -12,7 +12,9 @@ seed and the part's name (:func:`aspect_rng`). No global random state is read or
 is a switch: ``RenderConfig(randomize={"camera": False})`` (or ``config.without("camera")``,
 ``config.only("camera")``) gives that part its fixed neutral value (:data:`NEUTRAL`) and leaves every
 other part of every record unchanged, so an ablation is a config change. A record depends only on (config, index), never on
-``n_images``, so a bigger run with the same config starts with the same images as a smaller one.
+``n_images``, so a bigger run with the same config starts with the same images as a smaller one. Every
+record carries :data:`RECORD_SCHEMA`, the version of the renderer's records, so a folder rendered by
+older code is recognised as such.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ from hotdog.render.assets import MODEL_KIND, list_models
 from hotdog.render.foods import (
     FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors, sample_serving,
 )
+
+# The version of a record's layout and meaning, in every record ("schema"). Raise it whenever the same
+# record would draw another image or the fields change: a folder rendered by an older renderer is then
+# refused (run.write_manifest) rather than mixed with new images. 2: sausages on a plate bend sideways.
+# Records without the field are schema 1.
+RECORD_SCHEMA = 2
 
 LABELS = (HOTDOG, NOT_HOTDOG)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
@@ -179,6 +187,7 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
     food_rng = aspect_rng(seed, "food") if config.on("food") else aspect_rng(config.seed, "food:" + kind)
     camera = sample_camera(aspect_rng(seed, "camera"), config)
     record = {
+        "schema": RECORD_SCHEMA,
         "index": index,
         "seed": seed,
         "label": label,

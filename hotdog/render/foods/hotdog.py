@@ -3,7 +3,8 @@
 A hotdog is a bun of two hinged halves with a sausage in the slit, bent up or down a little
 (:func:`build_sausage`), and none, one or several toppings on it (:func:`build_toppings`): mustard and
 ketchup as lines, zigzags, waves or blobs, relish, onions and chili as chunky bits. A sausage plate
-is one to three of the same sausages lying side by side on a plate.
+is one to three of the same sausages lying side by side on a plate, each bent sideways in the
+plate's plane rather than up.
 """
 
 from __future__ import annotations
@@ -81,13 +82,21 @@ def sample_hotdog(rng: np.random.Generator) -> dict:
     }
 
 
-def build_sausage(s: dict, z_centre: float, y: float = 0.0, material: str = "sausage") -> tuple[Part, Callable]:
-    """A bent capsule along x at height ``z_centre``; also returns ``top(x, y)``, its upper surface."""
+def bend_offset(s: dict, x) -> np.ndarray:
+    """How far the axis of the bent sausage ``s`` lies from a straight one at ``x``: a parabola,
+    ``bend * length`` in the middle and 0 at the ends."""
+    return s["bend"] * s["length"] * (1 - (2 * np.asarray(x, float) / s["length"]) ** 2)
+
+
+def build_sausage(s: dict, z_centre: float, y: float = 0.0, material: str = "sausage",
+                  sideways: bool = False) -> tuple[Part, Callable]:
+    """A capsule along x at height ``z_centre``, bent up (in a bun) or, ``sideways``, in the xy plane
+    (lying on a plate); also returns ``top(x, y)``, its upper surface."""
     r, length = s["radius"], s["length"]
     xs, scales = _capsule_path(length, r)
-    bend = s["bend"] * length
-    zs = z_centre + bend * (1 - (2 * xs / length) ** 2)
-    path = np.stack([xs, np.full_like(xs, y), zs], axis=1)
+    arc = bend_offset(s, xs)
+    ys, zs = (y + arc, np.full_like(xs, z_centre)) if sideways else (np.full_like(xs, y), z_centre + arc)
+    path = np.stack([xs, ys, zs], axis=1)
     verts, quads, tris = sweep(path, circle(18), np.maximum(scales, 1e-5), caps="pole", normal_hint=(0, 0, 1))
     base = np.asarray(s["color"])
     top = verts[:, 2] - zs.mean()
@@ -95,20 +104,25 @@ def build_sausage(s: dict, z_centre: float, y: float = 0.0, material: str = "sau
     colors = base * shade[:, None]
     if s["grill_marks"]:
         spacing = length / (s["grill_marks"] + 1)
-        u = verts[:, 0] + s["grill_angle"] * verts[:, 1]
+        across = verts[:, 1] - bend_offset(s, verts[:, 0]) if sideways else verts[:, 1]
+        u = verts[:, 0] + s["grill_angle"] * across
         stripe = np.abs(((u / spacing) + 0.5) % 1 - 0.5) < 0.12
         mark = stripe & (top > 0.2 * r) & (np.abs(verts[:, 0]) < length / 2 - r)
         colors[mark] *= 0.45
 
     def surface(x, yy):
         x, yy = np.asarray(x, float), np.asarray(yy, float) - y
-        return z_centre + bend * (1 - (2 * x / length) ** 2) + np.sqrt(np.maximum(r * r - yy * yy, 0))
+        if sideways:
+            return z_centre + np.sqrt(np.maximum(r * r - (yy - bend_offset(s, x)) ** 2, 0))
+        return z_centre + bend_offset(s, x) + np.sqrt(np.maximum(r * r - yy * yy, 0))
 
     return part((verts, quads, tris), material, colors), surface
 
 
-def build_toppings(rng: np.random.Generator, toppings: list[dict], length: float, r: float, surface) -> list[Part]:
-    """Sauce lines, zigzags, waves or blobs and chunky bits (onions, relish, chili) on a surface."""
+def build_toppings(rng: np.random.Generator, toppings: list[dict], length: float, r: float, surface,
+                   centre: Callable | None = None) -> list[Part]:
+    """Sauce lines, zigzags, waves or blobs and chunky bits (onions, relish, chili) on a surface,
+    along the x axis or, with ``centre(x)``, along the sausage axis at ``y = centre(x)``."""
     parts = []
     lift = 0.0
     for c in toppings:
@@ -118,7 +132,7 @@ def build_toppings(rng: np.random.Generator, toppings: list[dict], length: float
             phase = c["waves"] * np.pi * (xs / half) + c["phase"]
             amp = 0.12 if c["style"] == "line" else c["amplitude"]
             wave = (2 / np.pi) * np.arcsin(np.sin(phase)) if c["style"] == "zigzag" else np.sin(phase * (0.3 if c["style"] == "line" else 1))
-            ys = amp * r * wave
+            ys = amp * r * wave if centre is None else amp * r * wave + centre(xs)
             zs = surface(xs, ys) + c["thickness"] * 0.4 + lift
             taper = np.clip(np.minimum(np.arange(90), np.arange(90)[::-1]) / 4, 0, 1) ** 0.5
             geometry = sweep(np.stack([xs, ys, zs], axis=1), circle(8, c["thickness"]), np.maximum(taper, 1e-3), caps="pole")
@@ -133,7 +147,7 @@ def build_toppings(rng: np.random.Generator, toppings: list[dict], length: float
             n, size = c["count"], r * (0.22 if c["kind"] == "onions" else 0.18)
         for i in range(n):
             x = -half + (i + rng.uniform(0.2, 0.8)) * 2 * half / n if c["style"] == "blobs" else rng.uniform(-half, half)
-            y = rng.uniform(-0.8, 0.8) * r
+            y = rng.uniform(-0.8, 0.8) * r if centre is None else rng.uniform(-0.8, 0.8) * r + float(centre(x))
             z = float(surface(x, y)) + lift
             s = size * rng.uniform(0.7, 1.3)
             if c["kind"] == "onions":
@@ -193,15 +207,21 @@ def sample_sausage_plate(rng: np.random.Generator) -> dict:
 
 
 def build_sausage_plate(p: dict) -> Food:
+    """One to three sausages side by side on the plate, each bent sideways (in the plate's plane)
+    and turned a little; the sausages are spaced so that their bends never cross."""
     rng = np.random.default_rng(p["detail_seed"])
     parts = []
     y = 0.0
     for i, s in enumerate(p["sausages"]):
         if i:
-            y += p["sausages"][i - 1]["radius"] + s["radius"] + p["gap"]
-        sausage, _ = build_sausage(s, s["radius"], y)
+            prev = p["sausages"][i - 1]
+            x = np.linspace(-0.5, 0.5, 21) * min(prev["length"], s["length"])
+            overlap = max(0.0, float(np.max(bend_offset(prev, x) - bend_offset(s, x))))
+            y += prev["radius"] + s["radius"] + p["gap"] + overlap
+        sausage, _ = build_sausage(s, s["radius"], y, sideways=True)
         parts.append(sausage.transformed(rotation_matrix((0, 0, 1), rng.uniform(-0.15, 0.15))))
     if p["toppings"]:
         s = p["sausages"][0]
-        parts += build_toppings(rng, p["toppings"], s["length"], s["radius"], build_sausage(s, s["radius"])[1])
+        surface = build_sausage(s, s["radius"], sideways=True)[1]
+        parts += build_toppings(rng, p["toppings"], s["length"], s["radius"], surface, lambda x: bend_offset(s, x))
     return assemble(parts)
