@@ -21,12 +21,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hotdog.render import RenderConfig, effects  # noqa: E402
-from hotdog.render.blender import worker  # noqa: E402
+from hotdog.render.blender import scene  # noqa: E402
 from hotdog.render.spec import sample_records  # noqa: E402
 
 
 def render_all(records: list[dict], samples: int, denoise: bool) -> tuple[np.ndarray, float]:
-    drawer = worker.Drawer(128, samples, threads=1)
+    drawer = scene.Drawer(128, samples, threads=1)
     drawer.scene.cycles.use_denoising = denoise
     grey = np.full((128, 128, 3), 128, np.uint8)
     images, seconds = [], 0.0

@@ -148,6 +148,7 @@ def test_model_records_are_json_deterministic_and_leave_other_records_alone(tmp_
 RENDER = r"""
 import json, sys
 from hotdog.render.blender import worker
+from hotdog.render.blender.session import import_bpy
 from hotdog.render.spec import RenderConfig, sample_record
 paths, out = json.loads(sys.argv[1]), sys.argv[2]
 records = []
@@ -160,7 +161,7 @@ for i, path in enumerate(paths):
 results = worker.render_shard(records, out, threads=1)
 records[0]["index"], records[0]["file"] = 99, "hotdog/again.png"  # the cached model, drawn a second time
 results += worker.render_shard(records[:1], out, threads=1)
-bpy = worker.import_bpy()
+bpy = import_bpy()
 print("RESULT " + json.dumps({"results": results, "objects": len(bpy.data.objects)}))
 """
 

@@ -30,15 +30,17 @@ CONFIG = RenderConfig(n_images=6, seed=11, image_size=64, samples=4)
 MESH_CHECK = r"""
 import json
 import numpy as np
-from hotdog.render.blender import worker
+from hotdog.render import effects
+from hotdog.render.blender import scene
+from hotdog.render.blender.session import import_bpy
 from hotdog.render.foods import FOODS
 from hotdog.render.spec import RenderConfig, sample_record
 
-bpy = worker.import_bpy()
+bpy = import_bpy()
 from bpy_extras.object_utils import world_to_camera_view
 from mathutils import Vector
 
-drawer = worker.Drawer(64, 1, 1)
+drawer = scene.Drawer(64, 1, 1)
 out = {}
 for kind in FOODS:
     rows = []
@@ -63,7 +65,7 @@ for kind in FOODS:
 record = sample_record(RenderConfig(seed=5), 0)
 drawer.render_rgba(record)
 path = drawer.tmp_dir + "/render.png"
-same = bool((drawer._load_with_blender(path) == worker.effects.load_rgba(path)).all())
+same = bool((drawer._load_with_blender(path) == effects.load_rgba(path)).all())
 # every serving, with distractors and the shadow-catching ground, renders the food in the middle
 from hotdog.render.foods import SERVINGS, sample_serving, sample_distractors
 scenery = {}

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from hotdog import files
 from hotdog.render import effects, shapes
 from hotdog.render.foods import (
     DISTRACTOR_KINDS, FOODS, NOT_HOTDOG, SERVINGS, build_food, build_record_food, kinds_with_label, sample_distractors,
@@ -231,7 +232,8 @@ def test_png_writers(tmp_path):
     image = np.random.default_rng(0).integers(0, 255, (9, 7, 3), dtype=np.uint8)
     (tmp_path / "raw.png").write_bytes(effects.encode_png(image))
     assert (np.asarray(Image.open(tmp_path / "raw.png")) == image).all()
-    effects.save_png_atomic(tmp_path / "a.png", image)
+    with files.atomic_path(tmp_path / "a.png") as tmp:  # as the worker writes its images
+        effects.save_png(tmp, image)
     assert (effects.load_rgb(tmp_path / "a.png") == image).all()
     assert [p.name for p in tmp_path.iterdir()] and not list(tmp_path.glob("*.tmp"))
 
@@ -326,6 +328,18 @@ def test_sausages_on_a_plate_bend_sideways_in_the_plates_plane():
                                                   {**params["sausages"][0], "bend": -0.1}]}
     first, second = (q.verts[np.abs(q.verts[:, 0]) < 0.01] for q in build_sausage_plate(two).parts[:2])
     assert first[:, 1].max() < second[:, 1].min()  # bent towards each other, they are spaced not to cross
+
+
+def test_worker_command_line_from_blender_or_python():
+    from hotdog.render.blender import worker
+
+    blender = worker.parse_args(["blender", "-b", "--factory-startup", "--python-exit-code", "1", "--python",
+                                 "worker.py", "--", "s.json", "out", "--report", "r.json"])
+    python = worker.parse_args(["worker.py", "s.json", "out", "--report", "r.json", "--threads", "2"])
+    assert (blender.shard, blender.out_dir, blender.report, blender.threads) == ("s.json", "out", "r.json", None)
+    assert (python.shard, python.out_dir, python.report, python.threads) == ("s.json", "out", "r.json", 2)
+    with pytest.raises(SystemExit):
+        worker.parse_args(["worker.py", "s.json"])
 
 
 def test_food_variety_has_the_hard_negatives_and_everyday_food():

@@ -2,11 +2,14 @@
 
 The flow, one module per concern::
 
-    spec.py    RenderConfig -> sample_records(config): one JSON record per image (pure Python, seeded)
-    foods.py   FOODS: each food kind = parameter sampler + builder to mesh arrays (numpy)
-    shapes.py  the mesh primitives the builders use (sweep, lathe) and the camera fit
+    spec.py    RenderConfig -> sample_records(config): one JSON record per image (pure Python, seeded,
+               versioned by RECORD_SCHEMA)
+    foods/     FOODS: each food kind = parameter sampler + builder to mesh arrays (numpy), one module
+               per kind, plus servings, distractors and materials
+    assets.py  food from model files: the COLLADA reader, listing a models_dir
+    shapes.py  the mesh primitives the builders use (sweep, lathe), rotations and the camera fit
     effects.py background, composite, colour shift, noise, blur (numpy, on arrays)
-    blender/worker.py   the only module that imports bpy: draws records into PNG files
+    blender/   the only package that imports bpy: scene.py draws records, worker.py runs a shard
     run.py     render_dataset(out_dir, config): manifest, shards, worker processes, progress, report
     gallery.py gallery(out_dir, config): a few renders per randomization switch, the others neutral
 

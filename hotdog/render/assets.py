@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hotdog.render.shapes import rotation_matrix
+
 MODEL_KIND = "model"  # the food kind of a record drawn from a model file: params {"path", "label"}
 TARGET_SIZE = 0.17  # longest side of a model after normalising, in Blender units (a procedural hotdog: 0.13-0.19)
 
@@ -141,23 +143,11 @@ def _node_matrix(node: ET.Element) -> np.ndarray:
             m = np.diag([*values, 1.0])
         elif child.tag == "rotate" and values.size == 4:
             m = np.eye(4)
-            m[:3, :3] = _axis_angle(values[:3], math.radians(values[3]))
+            m[:3, :3] = rotation_matrix(values[:3], math.radians(values[3]))
         else:
             continue
         matrix = matrix @ m
     return matrix
-
-
-def _axis_angle(axis, angle: float) -> np.ndarray:
-    axis = np.asarray(axis, dtype=float)
-    norm = np.linalg.norm(axis)
-    if norm == 0:
-        return np.eye(3)
-    x, y, z = axis / norm
-    c, s, t = math.cos(angle), math.sin(angle), 1 - math.cos(angle)
-    return np.array([[t * x * x + c, t * x * y - s * z, t * x * z + s * y],
-                     [t * x * y + s * z, t * y * y + c, t * y * z - s * x],
-                     [t * x * z - s * y, t * y * z + s * x, t * z * z + c]])
 
 
 UP_AXIS = {  # rotation that takes the file's up axis to Blender's +Z

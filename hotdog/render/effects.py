@@ -6,17 +6,20 @@ exposure), Gaussian blur (focus) and Gaussian noise (sensor). Compositing in num
 asking Cycles to render a background, and it keeps the backgrounds testable.
 
 Only numpy is required (Blender's own Python has numpy but not Pillow); Pillow is used when it is
-there, for photo backgrounds and faster PNG files.
+there, for photo backgrounds and faster PNG files. :func:`srgb_to_linear` is the one colour-space
+conversion the Blender side needs (vertex and material colours). A finished image is written through
+:func:`hotdog.files.atomic_path`, like every result of the project.
 """
 
 from __future__ import annotations
 
-import os
 import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
+
+from hotdog import seeds
 
 
 # --------------------------------------------------------------------------- backgrounds
@@ -210,7 +213,7 @@ def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray
     """The final RGB image of a record: background, composite, colour jitter (channel gains,
     saturation, contrast), blur, noise, then JPEG compression.
 
-    The noise is drawn from a generator seeded by the record's seed, so the image is reproducible.
+    The noise is drawn from a generator seeded by the record's seed (stream 1), so the image is reproducible.
     """
     size = rgba.shape[0]
     effects = record["effects"]
@@ -220,9 +223,15 @@ def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray
     image = color_shift(image, effects["color_shift"])
     image = saturation_contrast(image, effects.get("saturation", 1.0), effects.get("contrast", 1.0))
     image = gaussian_blur(image, effects["blur_radius"])
-    rng = np.random.default_rng([record["seed"], 1])
+    rng = seeds.generator(record["seed"], 1)
     image = gaussian_noise(image, effects["noise_sigma"], rng)
     return jpeg_compress(image, effects.get("jpeg_quality", 0))
+
+
+def srgb_to_linear(color) -> np.ndarray:
+    """sRGB colour values in [0, 1] (clipped) as linear light, the colour space Blender's materials use."""
+    c = np.clip(np.asarray(color, dtype=float), 0, 1)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
 def _rgb(color) -> np.ndarray:
@@ -266,17 +275,6 @@ def save_png(path: str | Path, image: np.ndarray) -> None:
         Path(path).write_bytes(encode_png(image))
         return
     Image.fromarray(image).save(path, format="PNG")
-
-
-def save_png_atomic(path: str | Path, image: np.ndarray) -> None:
-    """Write ``path`` so that it either does not exist or is complete: write ``path + '.tmp'``, then rename.
-
-    The temporary name does not end in ``.png``, so an image folder loader never picks up half a file.
-    """
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    save_png(tmp, image)
-    os.replace(tmp, path)
 
 
 def encode_png(image: np.ndarray) -> bytes:

@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from hotdog import files
 from hotdog.render.spec import RANDOMIZATIONS, RenderConfig, list_photos, sample_record
 
 __all__ = ["gallery", "gallery_records"]
@@ -69,5 +70,5 @@ def gallery(out_dir: str | os.PathLike, config: RenderConfig | None = None, swit
         if done.returncode != 0 or not report.exists():
             tail = "\n".join((done.stderr or done.stdout or "").strip().splitlines()[-15:])
             raise RenderError(f"gallery render failed (`{command[0]} ...`, exit code {done.returncode}):\n{tail}")
-    (out_dir / "gallery.json").write_text(json.dumps({s: [r for r in g] for s, g in groups.items()}))
+    files.write_json(out_dir / "gallery.json", {s: [r for r in g] for s, g in groups.items()})
     return {switch: [str(out_dir / r["file"]) for r in group] for switch, group in groups.items()}

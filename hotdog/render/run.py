@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from hotdog import files
-from hotdog.render.blender.worker import BPY_HELP, RenderError
+from hotdog.render.blender.session import BPY_HELP, RenderError
 from hotdog.render.spec import LABELS, RECORD_SCHEMA, RenderConfig, sample_records
 
 MANIFEST = "manifest.jsonl"

@@ -152,13 +152,17 @@ def merge(parts: list[Part]) -> Part:
 
 
 # --------------------------------------------------------------------------- rotations
+# Every rotation of the renderer is made here: axis-angle matrices for the builders and the COLLADA
+# reader, quaternions (w, x, y, z: Blender's order) for the records' object rotations.
 
 
 def rotation_matrix(axis, angle: float) -> np.ndarray:
-    """Rotation by ``angle`` radians about ``axis`` (Rodrigues)."""
+    """Rotation by ``angle`` radians about ``axis`` (Rodrigues); the identity for a zero axis."""
     axis = np.asarray(axis, dtype=float)
-    axis = axis / np.linalg.norm(axis)
-    x, y, z = axis
+    norm = np.linalg.norm(axis)
+    if norm == 0:
+        return np.eye(3)
+    x, y, z = axis / norm
     c, s = np.cos(angle), np.sin(angle)
     return np.array([
         [c + x * x * (1 - c), x * y * (1 - c) - z * s, x * z * (1 - c) + y * s],
@@ -175,6 +179,14 @@ def quaternion_matrix(q) -> np.ndarray:
         [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
         [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
     ])
+
+
+def quaternion_multiply(a, b) -> list[float]:
+    """The rotation ``b`` then ``a`` (the Hamilton product ``a * b``) of quaternions ``(w, x, y, z)``, as floats."""
+    w1, x1, y1, z1 = a
+    w2, x2, y2, z2 = b
+    return [w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2, w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
+            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2, w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2]
 
 
 # --------------------------------------------------------------------------- sections & profiles

@@ -6,30 +6,32 @@ background and the 2D effects (colour shift, noise, blur). Blender only draws a 
 image can be re-rendered from the manifest and an ablation is a change of one distribution here.
 
 Randomness is explicit: each record gets its own seed, derived from the config's seed and the
-image's index, and each part of the record (food, rotation, camera, lights, background, serving,
-material, distractors, the 2D effects) draws from its own ``numpy.random.Generator`` made from that
-seed and the part's name (:func:`aspect_rng`). No global random state is read or changed. Every part
-is a switch: ``RenderConfig(randomize={"camera": False})`` (or ``config.without("camera")``,
-``config.only("camera")``) gives that part its fixed neutral value (:data:`NEUTRAL`) and leaves every
-other part of every record unchanged, so an ablation is a config change. A record depends only on (config, index), never on
-``n_images``, so a bigger run with the same config starts with the same images as a smaller one. Every
-record carries :data:`RECORD_SCHEMA`, the version of the renderer's records, so a folder rendered by
-older code is recognised as such.
+image's index (:func:`hotdog.seeds.derive`), and each part of the record (food, rotation, camera,
+lights, background, serving, material, distractors, the 2D effects) draws from its own
+``numpy.random.Generator`` made from that seed and the part's name (:func:`aspect_rng`, through
+:func:`hotdog.seeds.generator`). No global random state is read or changed. Every part is a switch:
+``RenderConfig(randomize={"camera": False})`` (or ``config.without("camera")``,
+``config.only("camera")``) gives that part its fixed neutral value (:data:`NEUTRAL`) and leaves
+every other part of every record unchanged, so an ablation is a config change. A record depends only
+on (config, index), never on ``n_images``, so a bigger run with the same config starts with the same
+images as a smaller one. Every record carries :data:`RECORD_SCHEMA`, the version of the renderer's
+records, so a folder rendered by older code is recognised as such.
 """
 
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from hotdog import seeds
 from hotdog.render.assets import MODEL_KIND, list_models
 from hotdog.render.foods import (
     FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors, sample_serving,
 )
+from hotdog.render.shapes import quaternion_multiply
 
 # The version of a record's layout and meaning, in every record ("schema"). Raise it whenever the same
 # record would draw another image or the fields change: a folder rendered by an older renderer is then
@@ -149,7 +151,7 @@ class RenderConfig:
 
 def image_seed(seed: int, index: int) -> int:
     """The seed of image ``index``: a hash of (config seed, index), the same on every machine."""
-    return int(np.random.SeedSequence([int(seed), int(index)]).generate_state(1, dtype=np.uint32)[0])
+    return seeds.derive(int(seed), int(index))
 
 
 def label_of(index: int) -> str:
@@ -172,7 +174,7 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
 def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
     """The generator of one part of a record (``"camera"``, ``"lights"``, ...), derived from the image
     seed and the part's name, so switching one part off leaves the others' draws unchanged."""
-    return np.random.default_rng([int(seed), zlib.crc32(aspect.encode())])
+    return seeds.generator(int(seed), aspect)
 
 
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
@@ -248,14 +250,7 @@ def sample_rotation(rng: np.random.Generator, config: RenderConfig) -> list[floa
     axis = rng.uniform(0, 2 * math.pi)
     q_yaw = [math.cos(yaw / 2), 0.0, 0.0, math.sin(yaw / 2)]
     q_tilt = [math.cos(tilt / 2), math.sin(tilt / 2) * math.cos(axis), math.sin(tilt / 2) * math.sin(axis), 0.0]
-    return _quat_mul(q_tilt, q_yaw)
-
-
-def _quat_mul(a, b) -> list[float]:
-    w1, x1, y1, z1 = a
-    w2, x2, y2, z2 = b
-    return [w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2, w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
-            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2, w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2]
+    return quaternion_multiply(q_tilt, q_yaw)
 
 
 def direction(azimuth: float, elevation: float) -> list[float]:

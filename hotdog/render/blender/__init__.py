@@ -1,2 +1,10 @@
-"""The Blender side of the renderer. Only :mod:`hotdog.render.blender.worker` touches ``bpy``, and
-only inside its functions, so importing this package never loads Blender."""
+"""The Blender side of the renderer, one concern per module:
+
+    session.py  importing ``bpy`` cleanly, quiet stdout, RenderError (imported by the parent too)
+    scene.py    the Cycles scene and the Drawer that draws one record after another
+    models.py   food from model files (COLLADA through our reader, the rest through Blender's importers)
+    worker.py   the shard loop and the command line (``python worker.py`` / ``blender --python``)
+
+Only ``scene.py`` and ``models.py`` build ``bpy`` data, and only inside their functions, so
+importing this package never loads Blender.
+"""

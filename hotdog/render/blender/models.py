@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from hotdog.render.assets import TARGET_SIZE, ModelError, model_format, read_collada
+from hotdog.render.blender.session import quiet_stdout
+from hotdog.render.effects import srgb_to_linear
 from hotdog.render.shapes import quaternion_matrix
 
 CACHE_SIZE = 16
@@ -51,7 +53,7 @@ def build_model(drawer, record: dict):
     rotation[:3, :3] = quaternion_matrix(q)
     first = None
     for i, (mesh, matrix) in enumerate(zip(model.meshes, model.matrices)):
-        obj = drawer._keep("objects", bpy.data.objects.new(f"model{i}", mesh))
+        obj = drawer.keep("objects", bpy.data.objects.new(f"model{i}", mesh))
         obj.matrix_world = Matrix((rotation @ matrix).tolist())
         drawer.scene.collection.objects.link(obj)
         first = first or obj
@@ -130,11 +132,6 @@ def _load_collada(bpy, path: str) -> LoadedModel:
     return LoadedModel(path, [mesh], [np.eye(4)], verts, blocks)
 
 
-def _srgb_to_linear(c):
-    c = np.clip(np.asarray(c, dtype=float), 0, 1)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-
-
 def textured_material(bpy, name: str, texture: str | None, color, blocks: list):
     """Principled BSDF; Base Color from an Image Texture on the ``UVMap`` when there is a texture file."""
     material = bpy.data.materials.new(name)
@@ -144,7 +141,7 @@ def textured_material(bpy, name: str, texture: str | None, color, blocks: list):
     nodes, links = material.node_tree.nodes, material.node_tree.links
     bsdf = next(n for n in nodes if n.bl_idname == "ShaderNodeBsdfPrincipled")
     bsdf.inputs["Roughness"].default_value = 0.55
-    bsdf.inputs["Base Color"].default_value = (*_srgb_to_linear(color)[:3].tolist(), 1.0)
+    bsdf.inputs["Base Color"].default_value = (*srgb_to_linear(color)[:3].tolist(), 1.0)
     if texture:
         image = bpy.data.images.load(texture, check_existing=True)
         blocks.append(("images", image))
@@ -162,13 +159,11 @@ def textured_material(bpy, name: str, texture: str | None, color, blocks: list):
 
 def _import(bpy, path: str, operator: str) -> LoadedModel:
     """Import with ``bpy.ops.<operator>``, keep the meshes, remove every imported object."""
-    from hotdog.render.blender.worker import _quiet_stdout  # the importers print to fd 1 too
-
     group, name = operator.split(".")
     before = set(bpy.data.objects)
     before_meshes = set(bpy.data.meshes)
     try:
-        with _quiet_stdout():
+        with quiet_stdout():  # the importers print to fd 1 too
             result = getattr(getattr(bpy.ops, group), name)(filepath=str(path))
     except (RuntimeError, TypeError, ValueError, AttributeError) as error:
         _remove_new(bpy, before, before_meshes)
