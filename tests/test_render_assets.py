@@ -1,6 +1,6 @@
-"""Food from model files: the COLLADA reader, model records, drawing them in Blender, the article's assets.
+"""Food from mesh files: the COLLADA reader, mesh records, drawing them in Blender, the article's assets.
 
-The article's own models are read from the shared data beside the checkout (skipped where it is absent).
+The article's own meshes are read from the shared data beside the checkout (skipped where it is absent).
 ``bpy`` is only imported in a child process, never in the pytest process.
 """
 
@@ -16,13 +16,13 @@ import pytest
 
 from hotdog import article_assets
 from hotdog.download import DownloadError
-from hotdog.render.assets import MODEL_KIND, TARGET_SIZE, ModelError, list_models, model_format, read_collada
+from hotdog.render.assets import MESH_KIND, TARGET_SIZE, MeshError, list_meshes, mesh_format, read_collada
 from hotdog.render.spec import RenderConfig, sample_records
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "article"
-MODELS = sorted(ARTICLE.glob("models/hotdog*/*.dae"))
-needs_article = pytest.mark.skipif(len(MODELS) != 4, reason="the article's models are not beside the checkout")
+ARTICLE_MESHES = sorted(ARTICLE.glob("models/hotdog*/*.dae"))  # the folder article_assets downloads into
+needs_article = pytest.mark.skipif(len(ARTICLE_MESHES) != 4, reason="the article's meshes are not beside the checkout")
 needs_bpy = pytest.mark.skipif(importlib.util.find_spec("bpy") is None, reason="bpy is not importable in this Python")
 
 CUBE_OBJ = "\n".join(["v -1 -1 -1", "v 2 -1 -1", "v 2 1 -1", "v -1 1 -1", "v -1 -1 1", "v 2 -1 1", "v 2 1 1", "v -1 1 1",
@@ -62,11 +62,11 @@ SMALL_DAE = """<?xml version="1.0" encoding="utf-8"?>
 
 @needs_article
 @pytest.mark.parametrize("index", range(4))
-def test_reader_reads_the_article_models(index):
-    path = MODELS[index]
-    model = read_collada(path)
-    assert model.parts
-    for part in model.parts:
+def test_reader_reads_the_article_meshes(index):
+    path = ARTICLE_MESHES[index]
+    mesh = read_collada(path)
+    assert mesh.parts
+    for part in mesh.parts:
         assert part.faces.ndim == 2 and part.faces.shape[1] == 3 and len(part.faces) > 0
         assert part.faces.min() >= 0 and part.faces.max() < len(part.verts)
         assert np.isfinite(part.verts).all()
@@ -75,15 +75,15 @@ def test_reader_reads_the_article_models(index):
         corners = part.verts[part.faces]  # the file's normals agree with the triangles' winding
         face_normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
         assert (np.einsum("ij,ij->i", face_normals, part.normals.reshape(-1, 3, 3).mean(1)) > 0).mean() > 0.99
-    verts = model.verts
+    verts = mesh.verts
     low, high = verts.min(0), verts.max(0)
     assert np.allclose((low + high) / 2, 0, atol=1e-9)
     assert (high - low).max() == pytest.approx(TARGET_SIZE)
     if path.parent.name == "hotdog4":  # its textures were not carried: plain material, no crash
-        assert all(p.texture is None and p.missing_texture for p in model.parts)
+        assert all(p.texture is None and p.missing_texture for p in mesh.parts)
     else:
-        assert all(p.texture and Path(p.texture).is_file() for p in model.parts)
-    assert model_format(path) == "collada"
+        assert all(p.texture and Path(p.texture).is_file() for p in mesh.parts)
+    assert mesh_format(path) == "collada"
 
 
 def test_reader_polylist_polygons_nodes_units_and_up_axis(tmp_path):
@@ -96,8 +96,8 @@ def test_reader_polylist_polygons_nodes_units_and_up_axis(tmp_path):
     verts = raw.verts
     # x' = 5 + 2 * rotate90(x, y): file x in [-4, 5] ... then Y_UP -> Z_UP (file y becomes z) and cm -> m
     assert np.allclose(verts.min(0), [0.01, 0, 0]) and np.allclose(verts.max(0), [0.05, 0, 0.02])
-    model = read_collada(path)
-    assert (model.verts.max(0) - model.verts.min(0)).max() == pytest.approx(TARGET_SIZE)
+    mesh = read_collada(path)
+    assert (mesh.verts.max(0) - mesh.verts.min(0)).max() == pytest.approx(TARGET_SIZE)
 
 
 @pytest.mark.parametrize("content, words", [
@@ -106,41 +106,41 @@ def test_reader_polylist_polygons_nodes_units_and_up_axis(tmp_path):
     (SMALL_DAE.replace('<source id="pos">', '<source id="gone">'), "missing"),
     (SMALL_DAE.replace("<p>0 0 1 1 2 2 3 3</p>", "<p>0 0 1 1 2 2 9 3</p>"), "out of range"),
 ])
-def test_a_broken_model_names_its_file(tmp_path, content, words):
-    path = tmp_path / "broken_model.dae"
+def test_a_broken_mesh_file_names_itself(tmp_path, content, words):
+    path = tmp_path / "broken_mesh.dae"
     path.write_text(content)
-    with pytest.raises(ModelError, match=words) as info:
+    with pytest.raises(MeshError, match=words) as info:
         read_collada(path)
     assert str(path) in str(info.value)
 
 
-def test_model_format_and_listing(tmp_path):
+def test_mesh_format_and_listing(tmp_path):
     for name in ("hotdog/a/b/one.DAE", "hotdog/two.glb", "hotdog/notes.txt", "not_hotdog/x/cube.obj"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("")
-    found = list_models(tmp_path)
+    found = list_meshes(tmp_path)
     assert [Path(p).name for p in found["hotdog"]] == ["one.DAE", "two.glb"]
     assert [Path(p).name for p in found["not_hotdog"]] == ["cube.obj"]
-    assert model_format("x.stl") == "wm.stl_import" and model_format("x.gltf") == "import_scene.gltf"
-    with pytest.raises(ModelError, match="x.blend"):
-        model_format("x.blend")
-    assert list_models(None) == {}
+    assert mesh_format("x.stl") == "wm.stl_import" and mesh_format("x.gltf") == "import_scene.gltf"
+    with pytest.raises(MeshError, match="x.blend"):
+        mesh_format("x.blend")
+    assert list_meshes(None) == {}
 
 
-def test_model_records_are_json_deterministic_and_leave_other_records_alone(tmp_path):
+def test_mesh_records_are_json_deterministic_and_leave_other_records_alone(tmp_path):
     (tmp_path / "hotdog").mkdir()
     (tmp_path / "hotdog" / "cube.obj").write_text(CUBE_OBJ)
-    config = RenderConfig(n_images=40, seed=3, models_dir=str(tmp_path), model_p=0.5)
+    config = RenderConfig(n_images=40, seed=3, meshes_dir=str(tmp_path), mesh_p=0.5)
     records = sample_records(config)
     assert json.loads(json.dumps(records)) == records == sample_records(config)
-    models = [r for r in records if r["food"]["kind"] == MODEL_KIND]
-    assert 4 <= len(models) <= 16  # about half of the 20 hotdogs; not-hotdogs have no models here
-    assert all(r["label"] == "hotdog" == r["food"]["params"]["label"] for r in models)
-    assert all(r["food"]["params"]["path"].endswith("cube.obj") for r in models)
-    # a class without models draws exactly what it drew before
+    meshes = [r for r in records if r["food"]["kind"] == MESH_KIND]
+    assert 4 <= len(meshes) <= 16  # about half of the 20 hotdogs; not-hotdogs have no meshes here
+    assert all(r["label"] == "hotdog" == r["food"]["params"]["label"] for r in meshes)
+    assert all(r["food"]["params"]["path"].endswith("cube.obj") for r in meshes)
+    # a class without meshes draws exactly what it drew before
     plain = sample_records(RenderConfig(n_images=40, seed=3))
     assert [r for r in records if r["label"] == "not_hotdog"] == [r for r in plain if r["label"] == "not_hotdog"]
-    assert sample_records(RenderConfig(n_images=40, seed=3, models_dir=str(tmp_path / "hotdog"))) == plain
+    assert sample_records(RenderConfig(n_images=40, seed=3, meshes_dir=str(tmp_path / "hotdog"))) == plain
 
 
 # --------------------------------------------------------------------------- drawing in Blender
@@ -154,12 +154,12 @@ paths, out = json.loads(sys.argv[1]), sys.argv[2]
 records = []
 for i, path in enumerate(paths):
     record = sample_record(RenderConfig(seed=3, image_size=64, samples=4), 2 * i)
-    record["food"] = {"kind": "model", "params": {"path": path, "label": "hotdog"}}
+    record["food"] = {"kind": "mesh", "params": {"path": path, "label": "hotdog"}}
     record["background"] = {"kind": "solid", "colors": [[0.2, 0.4, 0.8]]}
     record["effects"] = {"color_shift": [1, 1, 1], "noise_sigma": 0.0, "blur_radius": 0.0}
     records.append(record)
 results = worker.render_shard(records, out, threads=1)
-records[0]["index"], records[0]["file"] = 99, "hotdog/again.png"  # the cached model, drawn a second time
+records[0]["index"], records[0]["file"] = 99, "hotdog/again.png"  # the cached mesh, drawn a second time
 results += worker.render_shard(records[:1], out, threads=1)
 bpy = import_bpy()
 print("RESULT " + json.dumps({"results": results, "objects": len(bpy.data.objects)}))
@@ -167,10 +167,10 @@ print("RESULT " + json.dumps({"results": results, "objects": len(bpy.data.object
 
 
 @needs_bpy
-def test_models_render_textured_and_a_bad_model_is_skipped(tmp_path):
+def test_meshes_render_textured_and_a_bad_mesh_file_is_skipped(tmp_path):
     (tmp_path / "cube.obj").write_text(CUBE_OBJ)
     (tmp_path / "broken.dae").write_text("garbage")
-    paths = [str(p) for p in MODELS] + [str(tmp_path / "cube.obj"), str(tmp_path / "broken.dae")]
+    paths = [str(p) for p in ARTICLE_MESHES] + [str(tmp_path / "cube.obj"), str(tmp_path / "broken.dae")]
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-c", RENDER, json.dumps(paths), str(out)], capture_output=True, text=True,
                           cwd=ROOT, timeout=180)

@@ -6,7 +6,7 @@ The flow, one module per concern::
                versioned by RECORD_SCHEMA)
     foods/     FOODS: each food kind = parameter sampler + builder to mesh arrays (numpy), one module
                per kind, plus servings, distractors and materials
-    assets.py  food from model files: the COLLADA reader, listing a models_dir
+    assets.py  food from mesh files: the COLLADA reader, listing a meshes_dir
     shapes.py  the mesh primitives the builders use (sweep, lathe), rotations and the camera fit
     effects.py background, composite, colour shift, noise, blur (numpy, on arrays)
     blender/   the only package that imports bpy: scene.py draws records, worker.py runs a shard

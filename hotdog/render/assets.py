@@ -1,16 +1,16 @@
-"""Food models from files: the article's own COLLADA hotdogs and any model a user brings.
+"""Food meshes from files: the article's own COLLADA hotdogs and any 3-D file a user brings.
 
 Blender 5 has no COLLADA importer, so :func:`read_collada` reads a ``.dae`` file itself (``xml.etree``
 and numpy, no ``bpy``): every ``<mesh>`` (``<triangles>``, ``<polylist>``, ``<polygons>``), placed by
 the ``<library_visual_scenes>`` node transforms, with its material's texture file or diffuse colour.
-The result is a :class:`Model`: a list of :class:`ModelPart` (triangles, one UV per triangle corner,
+The result is a :class:`Mesh`: a list of :class:`MeshPart` (triangles, one UV per triangle corner,
 a material name, a texture path or a colour), centred and scaled like the procedural food
 (:data:`TARGET_SIZE` along its longest side, about a procedural hotdog's length).
 
 Other formats (glTF/GLB, OBJ, PLY, STL, FBX) are imported by Blender's own operators in the worker
-(:mod:`hotdog.render.blender.models`); :data:`IMPORTERS` names the operator for each extension.
-:func:`list_models` finds model files under ``models_dir/hotdog`` and ``models_dir/not_hotdog``.
-A model that cannot be read raises :class:`ModelError`, whose message names the file.
+(:mod:`hotdog.render.blender.meshes`); :data:`IMPORTERS` names the operator for each extension.
+:func:`list_meshes` finds mesh files under ``meshes_dir/hotdog`` and ``meshes_dir/not_hotdog``.
+A mesh file that cannot be read raises :class:`MeshError`, whose message names the file.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import numpy as np
 
 from hotdog.render.shapes import rotation_matrix
 
-MODEL_KIND = "model"  # the food kind of a record drawn from a model file: params {"path", "label"}
-TARGET_SIZE = 0.17  # longest side of a model after normalising, in Blender units (a procedural hotdog: 0.13-0.19)
+MESH_KIND = "mesh"  # the food kind of a record drawn from a mesh file: params {"path", "label"}
+TARGET_SIZE = 0.17  # longest side of a mesh after normalising, in Blender units (a procedural hotdog: 0.13-0.19)
 
 # extension -> Blender operator (``bpy.ops.<name>``) that imports it; COLLADA goes through read_collada
 IMPORTERS = {
@@ -39,15 +39,15 @@ IMPORTERS = {
     ".fbx": "import_scene.fbx",
     ".dae": "collada",
 }
-MODEL_SUFFIXES = tuple(IMPORTERS)
+MESH_SUFFIXES = tuple(IMPORTERS)
 
 
-class ModelError(ValueError):
-    """A model file that cannot be read; the message names the file."""
+class MeshError(ValueError):
+    """A mesh file that cannot be read; the message names the file."""
 
 
 @dataclass
-class ModelPart:
+class MeshPart:
     """Triangles of one material: ``verts (N,3)``, ``faces (T,3)`` vertex indices, ``uvs (T*3,2)`` (one
     per triangle corner, in face order) or ``None``, and a ``texture`` file or an sRGB ``color``."""
 
@@ -57,53 +57,53 @@ class ModelPart:
     material: str
     texture: str | None = None
     color: tuple[float, float, float] = (0.8, 0.8, 0.8)
-    missing_texture: str | None = None  # the texture file the model names but that is not there
+    missing_texture: str | None = None  # the texture file the mesh names but that is not there
     normals: np.ndarray | None = None  # (T*3, 3) unit normal per triangle corner, from the file, or None
 
 
 @dataclass
-class Model:
+class Mesh:
     path: str
-    parts: list[ModelPart] = field(default_factory=list)
+    parts: list[MeshPart] = field(default_factory=list)
 
     @property
     def verts(self) -> np.ndarray:
         return np.concatenate([p.verts for p in self.parts])
 
-    def normalised(self, size: float = TARGET_SIZE) -> "Model":
+    def normalised(self, size: float = TARGET_SIZE) -> "Mesh":
         """Centred on its bounding box, longest side ``size``."""
-        return Model(self.path, normalise_parts(self.parts, size))
+        return Mesh(self.path, normalise_parts(self.parts, size))
 
 
-def normalise_parts(parts: list[ModelPart], size: float = TARGET_SIZE) -> list[ModelPart]:
+def normalise_parts(parts: list[MeshPart], size: float = TARGET_SIZE) -> list[MeshPart]:
     verts = np.concatenate([p.verts for p in parts])
     low, high = verts.min(axis=0), verts.max(axis=0)
     centre, extent = (low + high) / 2, float((high - low).max())
     scale = size / extent if extent > 0 else 1.0
-    return [ModelPart((p.verts - centre) * scale, p.faces, p.uvs, p.material, p.texture, p.color, p.missing_texture,
+    return [MeshPart((p.verts - centre) * scale, p.faces, p.uvs, p.material, p.texture, p.color, p.missing_texture,
                       p.normals) for p in parts]
 
 
-def model_format(path: str | Path) -> str:
-    """The Blender operator for ``path`` (``"collada"`` for ``.dae``), or ModelError for other files."""
+def mesh_format(path: str | Path) -> str:
+    """The Blender operator for ``path`` (``"collada"`` for ``.dae``), or MeshError for other files."""
     suffix = Path(path).suffix.lower()
     if suffix not in IMPORTERS:
-        raise ModelError(f"{path}: unsupported model format {suffix or '(no extension)'!r}; "
-                         f"use one of {', '.join(MODEL_SUFFIXES)}")
+        raise MeshError(f"{path}: unsupported mesh format {suffix or '(no extension)'!r}; "
+                         f"use one of {', '.join(MESH_SUFFIXES)}")
     return IMPORTERS[suffix]
 
 
-def list_models(folder: str | Path | None, labels=("hotdog", "not_hotdog")) -> dict[str, list[str]]:
-    """``{label: sorted model files}`` under ``folder/<label>/`` at any depth (``{}`` without a folder)."""
+def list_meshes(folder: str | Path | None, labels=("hotdog", "not_hotdog")) -> dict[str, list[str]]:
+    """``{label: sorted mesh files}`` under ``folder/<label>/`` at any depth (``{}`` without a folder)."""
     if not folder:
         return {}
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"models_dir {folder} is not a folder (it should hold hotdog/ and not_hotdog/)")
+        raise FileNotFoundError(f"meshes_dir {folder} is not a folder (it should hold hotdog/ and not_hotdog/)")
     found = {}
     for label in labels:
         files = [Path(top) / name for top, _, names in os.walk(folder / label, followlinks=True) for name in names]
-        found[label] = sorted(str(f.absolute()) for f in files if f.suffix.lower() in MODEL_SUFFIXES and f.is_file())
+        found[label] = sorted(str(f.absolute()) for f in files if f.suffix.lower() in MESH_SUFFIXES and f.is_file())
     return {label: files for label, files in found.items() if files}
 
 
@@ -163,8 +163,8 @@ class _Collada:
         self.root = root
         self.ids = {e.get("id"): e for e in root.iter() if e.get("id")}
 
-    def fail(self, message: str) -> ModelError:
-        return ModelError(f"{self.path}: cannot read this COLLADA model: {message}")
+    def fail(self, message: str) -> MeshError:
+        return MeshError(f"{self.path}: cannot read this COLLADA file: {message}")
 
     def element(self, ref: str, tag: str | None = None) -> ET.Element:
         element = self.ids.get(_ref(ref))
@@ -331,17 +331,17 @@ def _fan(counts: np.ndarray) -> np.ndarray:
     return np.stack([first, first + k + 1, first + k + 2], axis=1)
 
 
-def read_collada(path: str | Path, normalise: bool = True, size: float = TARGET_SIZE) -> Model:
-    """The model in a ``.dae`` file, one :class:`ModelPart` per (placed geometry, material)."""
+def read_collada(path: str | Path, normalise: bool = True, size: float = TARGET_SIZE) -> Mesh:
+    """The mesh in a ``.dae`` file, one :class:`MeshPart` per (placed geometry, material)."""
     path = Path(path)
     try:
         root = _strip_namespaces(ET.parse(path).getroot())
     except ET.ParseError as error:
-        raise ModelError(f"{path}: not a COLLADA file (XML error: {error})") from error
+        raise MeshError(f"{path}: not a COLLADA file (XML error: {error})") from error
     except OSError as error:
-        raise ModelError(f"{path}: cannot open this model ({error})") from error
+        raise MeshError(f"{path}: cannot open this file ({error})") from error
     if root.tag != "COLLADA":
-        raise ModelError(f"{path}: not a COLLADA file (its root element is <{root.tag}>)")
+        raise MeshError(f"{path}: not a COLLADA file (its root element is <{root.tag}>)")
     doc = _Collada(path, root)
     up = UP_AXIS.get((root.findtext("asset/up_axis") or "Y_UP").strip().upper(), UP_AXIS["Y_UP"])
     unit = root.find("asset/unit")
@@ -372,15 +372,15 @@ def read_collada(path: str | Path, normalise: bool = True, size: float = TARGET_
                         uvs = uvs.reshape(-1, 3, 2)[:, ::-1].reshape(-1, 2)
                     if normals is not None:
                         normals = normals.reshape(-1, 3, 3)[:, ::-1].reshape(-1, 3)
-                parts.append(ModelPart(verts, faces, uvs, name, texture, color, missing, normals))
-    except ModelError:
+                parts.append(MeshPart(verts, faces, uvs, name, texture, color, missing, normals))
+    except MeshError:
         raise
     except (ValueError, TypeError, IndexError, KeyError) as error:
         raise doc.fail(f"{type(error).__name__}: {error}") from error
     if not parts:
-        raise ModelError(f"{path}: this COLLADA file has no triangles to draw")
+        raise MeshError(f"{path}: this COLLADA file has no triangles to draw")
     verts = np.concatenate([p.verts for p in parts])
     if not np.isfinite(verts).all():
-        raise ModelError(f"{path}: this COLLADA file has non-finite vertex positions")
-    model = Model(str(path), parts)
-    return model.normalised(size) if normalise else model
+        raise MeshError(f"{path}: this COLLADA file has non-finite vertex positions")
+    mesh = Mesh(str(path), parts)
+    return mesh.normalised(size) if normalise else mesh

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from hotdog import seeds
-from hotdog.render.assets import MODEL_KIND, list_models
+from hotdog.render.assets import MESH_KIND, list_meshes
 from hotdog.render.foods import (
     FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors, sample_serving,
 )
@@ -35,8 +35,9 @@ from hotdog.render.shapes import quaternion_multiply
 
 # The version of a record's layout and meaning, in every record ("schema"). Raise it whenever the same
 # record would draw another image or the fields change: a folder rendered by an older renderer is then
-# refused (run.write_manifest) rather than mixed with new images. 2: sausages on a plate bend sideways.
-# Records without the field are schema 1.
+# refused (run.write_manifest) rather than mixed with new images. 2: sausages on a plate bend sideways;
+# 3-D files are "meshes" (food kind "mesh", RenderConfig.meshes_dir and mesh_p). Records without the
+# field are schema 1.
 RECORD_SCHEMA = 2
 
 LABELS = (HOTDOG, NOT_HOTDOG)
@@ -89,10 +90,10 @@ class RenderConfig:
     background_kinds: tuple[str, ...] = ("gradient", "noise", "solid")
     backgrounds_dir: str | None = None
     photo_background_p: float = 0.5
-    # model files (hotdog/render/assets.py): a folder with hotdog/ and not_hotdog/ subfolders (any depth);
-    # a class that has models draws this share of its images from them
-    models_dir: str | None = None
-    model_p: float = 0.5
+    # mesh files (hotdog/render/assets.py): a folder with hotdog/ and not_hotdog/ subfolders (any depth);
+    # a class that has meshes draws this share of its images from them
+    meshes_dir: str | None = None
+    mesh_p: float = 0.5
     # 2D effects after the render
     color_shift: float = 0.08  # per-channel gain in [1 - x, 1 + x]
     brightness: float = 0.12  # overall gain in [1 - x, 1 + x]
@@ -163,12 +164,12 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
     """One record per image, ``config.n_images`` of them; the same config gives identical records."""
     config = config or RenderConfig()
     photos = list_photos(config.backgrounds_dir)
-    models = list_models(config.models_dir)
+    meshes = list_meshes(config.meshes_dir)
     not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG)
     for name in not_hotdog:
         if name not in FOODS or FOODS[name].label != NOT_HOTDOG:
             raise ValueError(f"{name!r} is not a registered not-hotdog food; choose from {kinds_with_label(NOT_HOTDOG)}")
-    return [sample_record(config, index, not_hotdog, photos, models) for index in range(config.n_images)]
+    return [sample_record(config, index, not_hotdog, photos, meshes) for index in range(config.n_images)]
 
 
 def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
@@ -178,7 +179,7 @@ def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
 
 
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
-                  photos: list[str] | None = None, models: dict[str, list[str]] | None = None) -> dict:
+                  photos: list[str] | None = None, meshes: dict[str, list[str]] | None = None) -> dict:
     """The record of image ``index``: everything random about it, each part from its own generator."""
     not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG)
     seed = image_seed(config.seed, index)
@@ -196,7 +197,7 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
         "file": f"{label}/{index:05d}.png",
         "image_size": config.image_size,
         "samples": config.samples,
-        "food": sample_food(food_rng, config, kind, label, models or {}),
+        "food": sample_food(food_rng, config, kind, label, meshes or {}),
         "rotation_mode": config.rotation_mode,
         "rotation": sample_rotation(aspect_rng(seed, "rotation"), config),
         "camera": camera,
@@ -218,13 +219,13 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
 
 
 def sample_food(rng: np.random.Generator, config: RenderConfig, kind: str, label: str,
-                models: dict[str, list[str]]) -> dict:
-    """The food: one of the label's model files with probability ``model_p`` when it has any (no
-    random number is drawn when it has none, so records without models stay as they were), else
+                meshes: dict[str, list[str]]) -> dict:
+    """The food: one of the label's mesh files with probability ``mesh_p`` when it has any (no
+    random number is drawn when it has none, so records without meshes stay as they were), else
     the procedural ``kind`` with sampled parameters."""
-    files = models.get(label) or []
-    if files and rng.random() < config.model_p:
-        return {"kind": MODEL_KIND, "params": {"path": files[int(rng.integers(len(files)))], "label": label}}
+    files = meshes.get(label) or []
+    if files and rng.random() < config.mesh_p:
+        return {"kind": MESH_KIND, "params": {"path": files[int(rng.integers(len(files)))], "label": label}}
     return {"kind": kind, "params": FOODS[kind].sample(rng)}
 
 

@@ -2,9 +2,9 @@
 
     session.py  importing ``bpy`` cleanly, quiet stdout, RenderError (imported by the parent too)
     scene.py    the Cycles scene and the Drawer that draws one record after another
-    models.py   food from model files (COLLADA through our reader, the rest through Blender's importers)
+    meshes.py   food from mesh files (COLLADA through our reader, the rest through Blender's importers)
     worker.py   the shard loop and the command line (``python worker.py`` / ``blender --python``)
 
-Only ``scene.py`` and ``models.py`` build ``bpy`` data, and only inside their functions, so
+Only ``scene.py`` and ``meshes.py`` build ``bpy`` data, and only inside their functions, so
 importing this package never loads Blender.
 """

@@ -1,11 +1,11 @@
-"""The scene the Blender worker draws records in: the only module, with :mod:`.models`, that builds
+"""The scene the Blender worker draws records in: the only module, with :mod:`.meshes`, that builds
 ``bpy`` data.
 
 :func:`setup_scene` makes one Cycles scene (CPU, few samples, fast denoiser, transparent film,
 camera, world). A :class:`Drawer` reuses it for record after record: it removes the previous food
 (objects, meshes, materials, lights: memory stays flat), builds the food from its parameters
 (numpy geometry from :mod:`hotdog.render.foods`, turned into one mesh with ``foreach_set``, no
-``bpy.ops``; or a model file through :mod:`.models`), rotates it, places the camera so that every
+``bpy.ops``; or a mesh file through :mod:`.meshes`), rotates it, places the camera so that every
 vertex is in frame, sets the lights and the world, renders the food on a transparent film, and
 composites the record's background and 2D effects (:mod:`hotdog.render.effects`).
 
@@ -22,8 +22,8 @@ import numpy as np
 
 from hotdog import malloc
 from hotdog.render import effects
-from hotdog.render.assets import MODEL_KIND
-from hotdog.render.blender import models
+from hotdog.render.assets import MESH_KIND
+from hotdog.render.blender import meshes
 from hotdog.render.blender.session import import_bpy, quiet_stdout
 from hotdog.render.foods import build_record_food
 from hotdog.render.shapes import camera_axes, frame_camera, quaternion_matrix
@@ -157,8 +157,8 @@ class Drawer:
     def build(self, record: dict):
         """Build the record's food, rotated; returns the object and its world-space vertices."""
         bpy = self.bpy
-        if record["food"]["kind"] == MODEL_KIND:  # a model file (hotdog/render/blender/models.py)
-            return models.build_model(self, record)
+        if record["food"]["kind"] == MESH_KIND:  # a mesh file (hotdog/render/blender/meshes.py)
+            return meshes.build_mesh(self, record)
         food = build_record_food(record)  # the food, its plate or foil, distractors (foods.py)
         arrays = food.arrays()
         mesh = self.keep("meshes", make_mesh(arrays))
@@ -245,7 +245,7 @@ class Drawer:
         self.floor_z = None
         _, world_verts = self.build(record)
         if record.get("ground", {}).get("shadow_catcher"):
-            if self.floor_z is None:  # a model file: the lowest framed vertex
+            if self.floor_z is None:  # a mesh file: the lowest framed vertex
                 self.floor_z = float(world_verts[:, 2].min())
             self.add_ground(float(np.linalg.norm(world_verts, axis=1).max()))
         self.place_camera(record, world_verts)

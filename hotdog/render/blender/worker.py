@@ -3,7 +3,7 @@
 :func:`render_shard` sets up one scene (:class:`hotdog.render.blender.scene.Drawer`) and draws each
 record whose image is missing, writing the final RGB PNG atomically (:func:`hotdog.files.atomic_path`).
 Records whose image already exists are skipped, so a crashed run is finished by running it again. A
-model file that cannot be read fails that record only (reported as ``"failed"``); any other error
+mesh file that cannot be read fails that record only (reported as ``"failed"``); any other error
 stops the shard with a :class:`RenderError` that names the record.
 
 Importing this module is cheap and safe anywhere (``bpy`` is imported inside functions). The same
@@ -33,7 +33,7 @@ if _AS_SCRIPT:
 
 from hotdog import files  # noqa: E402
 from hotdog.render import effects  # noqa: E402
-from hotdog.render.assets import ModelError  # noqa: E402
+from hotdog.render.assets import MeshError  # noqa: E402
 from hotdog.render.blender.scene import DEFAULT_IMAGE_SIZE, DEFAULT_SAMPLES, Drawer  # noqa: E402
 from hotdog.render.blender.session import RenderError  # noqa: E402
 
@@ -48,7 +48,7 @@ def render_shard(records: list[dict], out_dir: str | os.PathLike, image_size: in
                  samples: int | None = None, threads: int | None = None) -> list[dict]:
     """Render the records whose image is missing under ``out_dir``; one dict per record:
     ``{"index", "file", "seconds", "status"}`` with status ``"rendered"``, ``"skipped"`` (the image
-    was there) or ``"failed"`` (a model file that cannot be read; with its ``"error"``).
+    was there) or ``"failed"`` (a mesh file that cannot be read; with its ``"error"``).
 
     ``image_size`` and ``samples`` default to the records' own (the config's), else 128 and 2.
     ``threads`` fixes Cycles' thread count (one per core is best when several workers share the CPU).
@@ -81,7 +81,7 @@ def _render_one(drawer: Drawer, record: dict, target: Path) -> dict:
         image = drawer.draw(record)
         with files.atomic_path(target) as tmp:
             effects.save_png(tmp, image)
-    except ModelError as error:  # a model file that cannot be read: reported by name, the shard goes on
+    except MeshError as error:  # a mesh file that cannot be read: reported by name, the shard goes on
         print(f"hotdog worker: skipped record {record['index']}: {error}", file=sys.stderr)
         return _result(record, "failed", error=str(error))
     except Exception as error:

@@ -1,15 +1,15 @@
-"""Draw a food model from a file: the worker's side of :mod:`hotdog.render.assets`.
+"""Draw a food from a mesh file: the worker's side of :mod:`hotdog.render.assets`.
 
-A record whose food kind is ``"model"`` (params ``{"path": ..., "label": ...}``) is drawn by
-:func:`build_model` instead of a procedural builder. COLLADA files (which Blender 5 cannot import)
+A record whose food kind is ``"mesh"`` (params ``{"path": ..., "label": ...}``) is drawn by
+:func:`build_mesh` instead of a procedural builder. COLLADA files (which Blender 5 cannot import)
 are read by :func:`hotdog.render.assets.read_collada` and turned into one mesh with a UV map and,
 per material, a Principled BSDF whose Base Color is an Image Texture on that UV map (a plain colour
 when the texture file is missing). glTF/GLB, OBJ, PLY, STL and FBX go through Blender's importers
 and keep the materials the file brings.
 
-A model is loaded once per worker and kept (meshes, materials, images; at most :data:`CACHE_SIZE`
-models): each record only adds objects that use the cached meshes, and the worker removes those
-objects after the record, so memory stays flat. The model is centred and scaled to
+A file is loaded once per worker and kept (meshes, materials, images; at most :data:`CACHE_SIZE`
+files): each record only adds objects that use the cached meshes, and the worker removes those
+objects after the record, so memory stays flat. The mesh is centred and scaled to
 :data:`hotdog.render.assets.TARGET_SIZE` like the procedural food, then rotated by the record.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hotdog.render.assets import TARGET_SIZE, ModelError, model_format, read_collada
+from hotdog.render.assets import TARGET_SIZE, MeshError, mesh_format, read_collada
 from hotdog.render.blender.session import quiet_stdout
 from hotdog.render.effects import srgb_to_linear
 from hotdog.render.shapes import quaternion_matrix
@@ -27,57 +27,59 @@ from hotdog.render.shapes import quaternion_matrix
 CACHE_SIZE = 16
 
 
-class LoadedModel:
-    """Meshes kept in ``bpy.data`` with their placement (4x4, already normalised) and the vertices
-    of the whole model in that normalised space (for framing the camera)."""
+class LoadedMesh:
+    """A file's meshes kept in ``bpy.data`` with their placement (4x4, already normalised) and the
+    vertices of the whole file in that normalised space (for framing the camera)."""
 
     def __init__(self, path: str, meshes: list, matrices: list[np.ndarray], verts: np.ndarray, blocks: list):
         self.path, self.meshes, self.matrices, self.verts, self.blocks = path, meshes, matrices, verts, blocks
 
 
 def _cache(drawer) -> dict:
-    if not hasattr(drawer, "_models"):
-        drawer._models = {}
-    return drawer._models
+    if not hasattr(drawer, "_mesh_files"):
+        drawer._mesh_files = {}
+    return drawer._mesh_files
 
 
-def build_model(drawer, record: dict):
-    """Add the record's model to the drawer's scene, rotated; returns ``(object, world vertices)``."""
+def build_mesh(drawer, record: dict):
+    """Add the record's mesh file to the drawer's scene, rotated; returns ``(object, world vertices)``."""
     from mathutils import Matrix
 
     bpy = drawer.bpy
     path = str(record["food"]["params"]["path"])
-    model = load_model(drawer, path)
+    loaded = load_mesh(drawer, path)
     rotation = np.eye(4)
     q = np.asarray(record["rotation"], dtype=float)
     rotation[:3, :3] = quaternion_matrix(q)
     first = None
-    for i, (mesh, matrix) in enumerate(zip(model.meshes, model.matrices)):
-        obj = drawer.keep("objects", bpy.data.objects.new(f"model{i}", mesh))
+    for i, (mesh, matrix) in enumerate(zip(loaded.meshes, loaded.matrices)):
+        obj = drawer.keep("objects", bpy.data.objects.new(f"mesh{i}", mesh))
         obj.matrix_world = Matrix((rotation @ matrix).tolist())
         drawer.scene.collection.objects.link(obj)
         first = first or obj
-    return first, model.verts @ rotation[:3, :3].T
+    return first, loaded.verts @ rotation[:3, :3].T
 
 
-def load_model(drawer, path: str) -> LoadedModel:
+def load_mesh(drawer, path: str) -> LoadedMesh:
+    """The mesh file at ``path``, from the drawer's cache or loaded into ``bpy.data`` (MeshError if it cannot be)."""
     cache = _cache(drawer)
     if path in cache:
         return cache[path]
     if len(cache) >= CACHE_SIZE:
         clear_cache(drawer)
     if not Path(path).is_file():
-        raise ModelError(f"{path}: model file not found")
-    kind = model_format(path)
-    model = _load_collada(drawer.bpy, path) if kind == "collada" else _import(drawer.bpy, path, kind)
-    cache[path] = model
-    return model
+        raise MeshError(f"{path}: mesh file not found")
+    kind = mesh_format(path)
+    loaded = _load_collada(drawer.bpy, path) if kind == "collada" else _import(drawer.bpy, path, kind)
+    cache[path] = loaded
+    return loaded
 
 
 def clear_cache(drawer) -> None:
+    """Remove every cached file's meshes, materials and images from ``bpy.data``."""
     bpy = drawer.bpy
-    for model in _cache(drawer).values():
-        for collection, block in model.blocks:
+    for loaded in _cache(drawer).values():
+        for collection, block in loaded.blocks:
             try:
                 getattr(bpy.data, collection).remove(block)
             except (ReferenceError, RuntimeError):
@@ -88,9 +90,8 @@ def clear_cache(drawer) -> None:
 # --------------------------------------------------------------------------- COLLADA (our reader)
 
 
-def _load_collada(bpy, path: str) -> LoadedModel:
-    model = read_collada(path)
-    parts = model.parts
+def _load_collada(bpy, path: str) -> LoadedMesh:
+    parts = read_collada(path).parts
     verts, faces, uvs, normals, material_index = [], [], [], [], []
     offset = 0
     names = []
@@ -129,7 +130,7 @@ def _load_collada(bpy, path: str) -> LoadedModel:
         material = textured_material(bpy, name, texture, color, blocks)
         mesh.materials.append(material)
     mesh.use_fake_user = True
-    return LoadedModel(path, [mesh], [np.eye(4)], verts, blocks)
+    return LoadedMesh(path, [mesh], [np.eye(4)], verts, blocks)
 
 
 def textured_material(bpy, name: str, texture: str | None, color, blocks: list):
@@ -157,7 +158,7 @@ def textured_material(bpy, name: str, texture: str | None, color, blocks: list):
 # --------------------------------------------------------------------------- Blender's importers
 
 
-def _import(bpy, path: str, operator: str) -> LoadedModel:
+def _import(bpy, path: str, operator: str) -> LoadedMesh:
     """Import with ``bpy.ops.<operator>``, keep the meshes, remove every imported object."""
     group, name = operator.split(".")
     before = set(bpy.data.objects)
@@ -167,11 +168,11 @@ def _import(bpy, path: str, operator: str) -> LoadedModel:
             result = getattr(getattr(bpy.ops, group), name)(filepath=str(path))
     except (RuntimeError, TypeError, ValueError, AttributeError) as error:
         _remove_new(bpy, before, before_meshes)
-        raise ModelError(f"{path}: Blender could not import this model ({type(error).__name__}: "
+        raise MeshError(f"{path}: Blender could not import this file ({type(error).__name__}: "
                          f"{str(error).strip().splitlines()[-1] if str(error).strip() else error})") from error
     if "FINISHED" not in result:
         _remove_new(bpy, before, before_meshes)
-        raise ModelError(f"{path}: Blender could not import this model ({result})")
+        raise MeshError(f"{path}: Blender could not import this file ({result})")
     bpy.context.view_layer.update()
     new = [o for o in bpy.data.objects if o not in before]
     meshes, matrices, world = [], [], []
@@ -191,16 +192,16 @@ def _import(bpy, path: str, operator: str) -> LoadedModel:
         blocks += [("materials", m) for m in mesh.materials if m is not None]
     _remove_new(bpy, before, before_meshes, keep)
     if not meshes:
-        raise ModelError(f"{path}: this file has no mesh with vertices to draw")
+        raise MeshError(f"{path}: this file has no mesh with vertices to draw")
     verts = np.concatenate(world)
     if not np.isfinite(verts).all():
-        raise ModelError(f"{path}: non-finite vertex positions")
+        raise MeshError(f"{path}: non-finite vertex positions")
     low, high = verts.min(axis=0), verts.max(axis=0)
     centre, extent = (low + high) / 2, float((high - low).max())
     scale = TARGET_SIZE / extent if extent > 0 else 1.0
     normalise = np.diag([scale, scale, scale, 1.0])
     normalise[:3, 3] = -centre * scale
-    return LoadedModel(path, meshes, [normalise @ m for m in matrices], (verts - centre) * scale, blocks)
+    return LoadedMesh(path, meshes, [normalise @ m for m in matrices], (verts - centre) * scale, blocks)
 
 
 def _remove_new(bpy, before_objects: set, before_meshes: set, keep: set = frozenset()) -> None:
