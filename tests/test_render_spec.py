@@ -330,6 +330,35 @@ def test_sausages_on_a_plate_bend_sideways_in_the_plates_plane():
     assert first[:, 1].max() < second[:, 1].min()  # bent towards each other, they are spaced not to cross
 
 
+def test_the_report_counts_and_names_the_records_that_failed(tmp_path):
+    fake = tmp_path / "fake-worker"  # draws the even records and fails the odd ones, as a mesh file that cannot be read
+    fake.write_text(f"#!{sys.executable}\n" + """import json, sys
+from pathlib import Path
+shard, out, report = sys.argv[2], Path(sys.argv[3]), sys.argv[5]
+results = []
+for r in json.loads(Path(shard).read_text())["records"]:
+    if r["index"] % 2:
+        results.append({"index": r["index"], "file": r["file"], "seconds": 0.0, "status": "failed", "error": "x"})
+    else:
+        (out / r["file"]).write_bytes(b"png")
+        results.append({"index": r["index"], "file": r["file"], "seconds": 0.1, "status": "rendered"})
+Path(report).write_text(json.dumps(results))
+""")
+    fake.chmod(0o755)
+    from hotdog.render.run import render_dataset
+
+    report = render_dataset(tmp_path / "out", RenderConfig(n_images=4), n_jobs=2, blender=str(fake), progress=False)
+    assert report["n_rendered"] == 2 and report["n_failed"] == 2
+    assert report["failed"] == ["not_hotdog/00001.png", "not_hotdog/00003.png"]
+    again = render_dataset(tmp_path / "out", RenderConfig(n_images=4), n_jobs=2, blender=str(fake), progress=False)
+    assert again["n_skipped"] == 2 and again["failed"] == report["failed"]  # still missing, tried again
+    from hotdog.render.run import _stopped_shards  # a stopped shard's error names those of the others too
+
+    shards = split_shards(sample_records(RenderConfig(n_images=4)), n_jobs=2)
+    message = str(_stopped_shards([(0, RuntimeError("boom"))], shards, tmp_path / "empty", report["failed"]))
+    assert "boom" in message and "hotdog/00000.png" in message and "not_hotdog/00003.png" in message
+
+
 def test_worker_command_line_from_blender_or_python():
     from hotdog.render.blender import worker
 

@@ -177,8 +177,13 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     ``dask_scheduler`` (default ``$HOTDOG_DASK_SCHEDULER``), the address of a Dask scheduler such as
     ``tcp://10.0.0.5:8786``, sends the same shards to that cluster through joblib's ``dask``
     backend instead of local processes: every Dask worker needs this project installed (with
-    ``bpy``) and ``out_dir`` on a file system that all of them share. Returns a report: ``n_records``, ``n_rendered``, ``n_skipped``, ``seconds``,
-    ``images_per_minute`` (of this call's wall time), ``n_jobs`` and where things are.
+    ``bpy``) and ``out_dir`` on a file system that all of them share.
+
+    Returns a report: ``n_records``, ``n_rendered``, ``n_skipped``, ``n_failed`` and ``failed`` (the
+    files of the records whose mesh file could not be read: they stay missing), ``seconds``,
+    ``images_per_minute`` (of this call's wall time), ``n_jobs`` and where things are. A shard that
+    stops (a record that fails otherwise, a worker that dies) raises :class:`RenderError` naming the
+    shards, their missing images and the failed records.
     """
     start = time.perf_counter()
     config = config or RenderConfig()
@@ -193,17 +198,19 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
         (out_dir / label).mkdir(parents=True, exist_ok=True)
     missing = [r for r in records if not (out_dir / r["file"]).exists()]
     threads = threads or default_threads(n_jobs)
-    worker_seconds = []
+    worker_seconds, failed = [], []
     if missing:
         if blender is None and dask_scheduler is None:
             check_bpy_importable()
         shards = split_shards(missing, n_jobs, shard_size)
-        worker_seconds = _run_shards(shards, out_dir, config, n_jobs, blender, progress, threads, dask_scheduler)
+        worker_seconds, failed = _run_shards(shards, out_dir, config, n_jobs, blender, progress, threads,
+                                             dask_scheduler)
     n_rendered = sum((out_dir / r["file"]).exists() for r in missing)
     seconds = time.perf_counter() - start
     return {
         "out_dir": str(out_dir), "manifest": str(manifest),
         "n_records": len(records), "n_rendered": n_rendered, "n_skipped": len(records) - len(missing),
+        "n_failed": len(failed), "failed": failed,
         "seconds": round(seconds, 2),
         "images_per_minute": round(60 * n_rendered / seconds, 1) if n_rendered else 0.0,
         "seconds_per_image_per_worker": round(sum(worker_seconds) / len(worker_seconds), 4) if worker_seconds else None,
@@ -256,9 +263,10 @@ class _Done:
 
 
 def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n_jobs: int, blender: str | None,
-                progress: bool, threads: int, dask_scheduler: str | None = None) -> list[float]:
-    """Submit every shard, update the progress bar as shards finish, and turn failures into one
-    :class:`RenderError` that names the shards and the missing images."""
+                progress: bool, threads: int, dask_scheduler: str | None = None) -> tuple[list[float], list[str]]:
+    """Submit every shard, update the progress bar as shards finish, and turn stopped shards into one
+    :class:`RenderError` that names the shards and the missing images. Returns the seconds of each
+    rendered image and the files of the records that failed (sorted)."""
     from tqdm.auto import tqdm
 
     args = (str(out_dir), config.image_size, config.samples, threads)
@@ -276,7 +284,7 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
     if executor is not None:
         futures = {submit(shard): i for i, shard in enumerate(shards)}
         done = ((futures[future], future) for future in as_completed(futures))
-    failures, seconds = [], []
+    failures, seconds, failed = [], [], []
     with tqdm(total=sum(map(len, shards)), unit="img", desc="rendering", disable=not progress) as bar:
         for i, future in done:
             try:
@@ -285,18 +293,29 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
                 failures.append((i, error))
                 continue
             seconds += [r["seconds"] for r in results if r["status"] == "rendered"]
+            failed += [r["file"] for r in results if r["status"] == "failed"]
             bar.update(len(shards[i]))
     if blender and executor is not None:
         executor.shutdown()
     if failures:
         failures.sort(key=lambda f: f[0])
-        i, error = failures[0]
-        kind = ("a worker process died (killed, out of memory or crashed in Blender) while rendering one of the "
-                "shards in flight, and the shards not yet finished stopped with it"
-                if type(error).__name__ in ("TerminatedWorkerError", "BrokenProcessPool") else "it failed")
-        lines = [f"{len(failures)} of {len(shards)} shards did not finish. Shard {i}, {_describe(shards[i], out_dir)}: "
-                 f"{kind}: {type(error).__name__}: {error}"]
-        lines += [f"  also shard {j}, {_describe(shards[j], out_dir)}" for j, _ in failures[1:6]]
-        lines.append(RESUME_HINT)
-        raise RenderError("\n".join(lines)) from error
-    return seconds
+        raise _stopped_shards(failures, shards, out_dir, sorted(failed)) from failures[0][1]
+    return seconds, sorted(failed)
+
+
+def _stopped_shards(failures: list[tuple[int, BaseException]], shards: list[list[dict]], out_dir: Path,
+                    failed: list[str]) -> RenderError:
+    """The error of a run whose shards ``failures`` stopped: the first one's error, the others' images,
+    and the records that failed in the shards that finished."""
+    i, error = failures[0]
+    kind = ("a worker process died (killed, out of memory or crashed in Blender) while rendering one of the "
+            "shards in flight, and the shards not yet finished stopped with it"
+            if type(error).__name__ in ("TerminatedWorkerError", "BrokenProcessPool") else "it failed")
+    lines = [f"{len(failures)} of {len(shards)} shards did not finish. Shard {i}, {_describe(shards[i], out_dir)}: "
+             f"{kind}: {type(error).__name__}: {error}"]
+    lines += [f"  also shard {j}, {_describe(shards[j], out_dir)}" for j, _ in failures[1:6]]
+    if failed:
+        lines.append(f"  and {len(failed)} records failed in the shards that finished (their mesh files cannot be "
+                     f"read): {', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}")
+    lines.append(RESUME_HINT)
+    return RenderError("\n".join(lines))
