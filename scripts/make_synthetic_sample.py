@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
+from hotdog import files  # noqa: E402
 from hotdog.render import RenderConfig, render_dataset  # noqa: E402
 
 
@@ -42,7 +43,7 @@ def main() -> None:
             Image.open(Path(tmp) / record["file"]).convert("RGB").save(args.dest / jpeg, quality=90)
             record["file"] = jpeg
             lines.append(json.dumps(record))
-        (args.dest / "manifest.jsonl").write_text("\n".join(lines) + "\n")
+        files.write_text(args.dest / "manifest.jsonl", "\n".join(lines) + "\n")
     size = sum(f.stat().st_size for f in args.dest.rglob("*") if f.is_file())
     print(f"{len(lines)} renders in {args.dest} ({size / 1e6:.1f} MB)")
 
