@@ -42,7 +42,7 @@ def _download(args) -> None:
     if args.article:
         from hotdog.article_assets import download_article_assets
 
-        print(f"the article's models and backgrounds in {download_article_assets(args.dest)}")
+        print(f"the article's meshes and backgrounds in {download_article_assets(args.dest)}")
         return
     from hotdog.download import download_authentic
 
@@ -217,7 +217,7 @@ def _add_download(sub) -> None:
     p.add_argument("--dest", default=None,
                    help="folder (default: the HOTDOG_AUTHENTIC setting, or data/article with --article)")
     p.add_argument("--article", action="store_true",
-                   help="instead, fetch the article's four .dae hotdog models and 19 background photos")
+                   help="instead, fetch the article's four .dae hotdog meshes and 19 background photos")
     p.set_defaults(func=_download)
 
 

@@ -1,13 +1,13 @@
-"""Fetch the article author's own rendering assets: four COLLADA hotdog models and 19 background photos.
+"""Fetch the article author's own rendering assets: four COLLADA hotdog meshes and 19 background photos.
 
 They live in the public GitHub repository ``johnsutor/synthblend`` (the article's "Synthblend" script);
 every file is fetched by its raw URL at one pinned commit (:data:`COMMIT`) and checked against
 ``hotdog/assets/article.sha256`` (SHA-256 and path of each file, relative to the destination folder).
 A file is written atomically and only when its content matches; files already there and correct are
 not fetched again. ``hotdog4``'s two texture files are not in the list (too large to carry), so that
-model renders with a plain material.
+mesh renders with a plain material.
 
-Use the models with ``RenderConfig(meshes_dir=...)`` (a folder with ``hotdog/`` holding them, e.g. a
+Use the meshes with ``RenderConfig(meshes_dir=...)`` (a folder with ``hotdog/`` holding them, e.g. a
 symbolic link ``hotdog -> <dest>/models``) and the photos with ``RenderConfig(backgrounds_dir=<dest>/backgrounds)``.
 """
 
@@ -40,7 +40,7 @@ def _is_correct(file: Path, digest: str) -> bool:
 
 def download_article_assets(dest: str | Path | None = None, base_url: str = BASE_URL, progress: bool = True,
                             checksums: str | Path | None = None) -> Path:
-    """Put the article's models and backgrounds in ``dest`` (default ``data/article``); returns ``dest``.
+    """Put the article's meshes and backgrounds in ``dest`` (default ``data/article``); returns ``dest``.
 
     Each file comes from ``<base_url>/<relative path>`` and is kept only if its SHA-256 matches the
     list (:func:`hotdog.download.fetch`). Every file is tried; then ``DownloadError`` names each one
