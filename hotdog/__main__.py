@@ -63,6 +63,9 @@ def _render(args) -> None:
                           backgrounds_dir=_backgrounds(args)).without(*args.without)
     rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in rendered.items() if not isinstance(v, (list, dict))})
+    if rendered["failed"]:
+        print(f"{rendered['n_failed']} records failed and stay missing (their mesh files cannot be read): "
+              + ", ".join(rendered["failed"]))
 
 
 def _sizes(args):
@@ -81,11 +84,15 @@ def _sizes(args):
 
 
 def _train(args) -> None:
-    from hotdog import paths, report, settings
+    from hotdog import modes, paths, report, settings
     from hotdog.experiment import run_once
 
     sizes = _sizes(args)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
+    finished = [modes.checkpoint(out, m) for m in modes.produced((args.mode,)) if modes.checkpoint(out, m).exists()]
+    if finished and not args.force:
+        raise ValueError(f"{finished[0]} is a finished model; training {args.mode} again would replace it. Pass --force "
+                         f"to replace it, or --out NEW_FOLDER to keep it")
     record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",
                       synthetic_root=Path(args.synthetic) if args.synthetic else paths.synthetic_dir(),
                       recipe=settings.recipe(args.recipe), precision=args.precision, trained=(args.mode,))
@@ -160,12 +167,16 @@ def _evaluate(args) -> None:
     from hotdog import data, metrics, report
     from hotdog.train import load_model
 
+    model = load_model(args.checkpoint)  # a missing or foreign checkpoint is named before any photo is decoded
+    if args.folder and Path(args.folder).is_file():
+        raise ValueError(f"{args.folder} is a file; evaluate takes a folder with hotdog/ and not_hotdog/ in it. For "
+                         f"one photo: python -m hotdog predict --checkpoint {args.checkpoint} {args.folder}")
     folder = data.HotdogImageFolder(args.folder) if args.folder else data.authentic()
     if not args.folder:
         folder = data.split(folder, seed=args.seed)[1]
         print(f"evaluating on the held-out test photos of split seed {args.seed} ({len(folder)} photos)")
     cached = data.cache(folder)
-    probabilities, labels = metrics.predict(load_model(args.checkpoint), cached)
+    probabilities, labels = metrics.predict(model, cached)
     summary = metrics.summarize(probabilities, labels)
     print(f"accuracy {summary['accuracy']:.2%} ({summary['correct']}/{summary['total']}), "
           f"95% interval {report.format_interval(summary['interval95'], separator=' - ')}; confusion (rows true, "
@@ -173,10 +184,17 @@ def _evaluate(args) -> None:
 
 
 def _predict(args) -> int:
-    from hotdog.seefood import SHIPPED, predict_files
+    from hotdog import data
+    from hotdog.seefood import SHIPPED, predict_files, skipped_files
     from hotdog.train import load_model
 
-    answers = predict_files(args.photos, load_model(args.checkpoint or SHIPPED))
+    model = load_model(args.checkpoint or SHIPPED)
+    answers = predict_files(args.photos, model)
+    passed_over = skipped_files(args.photos)
+    if passed_over:
+        print(f"passed over {len(passed_over)} file(s) whose type is not an image type it reads "
+              f"({', '.join(sorted(data.IMAGE_EXTENSIONS))}): {', '.join(map(str, passed_over[:10]))}"
+              f"{' ...' if len(passed_over) > 10 else ''}; convert them to JPEG or PNG", file=sys.stderr)
     if not answers:
         raise FileNotFoundError(f"no image files in {' '.join(args.photos)}")
     for answer in answers:
@@ -185,6 +203,26 @@ def _predict(args) -> int:
 
 
 # --------------------------------------------------------------------------- the parser
+
+MAX_SEED = 2**32 - 1
+
+
+def _whole(minimum: int, maximum: int | None = None, what: str = "a whole number"):
+    """An argparse type: a whole number in [minimum, maximum]; argparse names the option when it refuses."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}, not {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+            raise argparse.ArgumentTypeError(f"{what} {bound}, not {value}")
+        return value
+    return parse
+
+
+COUNT = _whole(1)  # images, photos, epochs, samples, jobs: at least one
+SEED = _whole(0, MAX_SEED, "a seed, a whole number")
 
 
 def _size_option(p, help="sizes preset (default: $HOTDOG_SIZE or 'small', see hotdog/settings.py)") -> None:
@@ -205,8 +243,8 @@ def _training_options(p) -> None:
 def _add_run(sub) -> None:
     p = sub.add_parser("run", help="the main job: render, train authentic/synthetic/both, compare")
     _size_option(p)
-    p.add_argument("--seed", type=int, default=0, help="seed for rendering, the split, initialisation, batches")
-    p.add_argument("--jobs", type=int, default=None, help="parallel Blender workers (default: the preset's)")
+    p.add_argument("--seed", type=SEED, default=0, help="seed for rendering, the split, initialisation, batches")
+    p.add_argument("--jobs", type=COUNT, default=None, help="parallel Blender workers (default: the preset's)")
     p.add_argument("--no-render", action="store_true", help="use the synthetic images already rendered")
     _training_options(p)
     p.set_defaults(func=_run)
@@ -223,11 +261,11 @@ def _add_download(sub) -> None:
 
 def _add_render(sub, switches) -> None:
     p = sub.add_parser("render", help="render synthetic hotdog / not-hotdog images with Blender")
-    p.add_argument("--images", type=int, default=None, help="how many (default: the size preset's)")
+    p.add_argument("--images", type=COUNT, default=None, help="how many (default: the size preset's)")
     _size_option(p)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--jobs", type=int, default=2, help="parallel Blender worker processes")
-    p.add_argument("--samples", type=int, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")
+    p.add_argument("--seed", type=SEED, default=0)
+    p.add_argument("--jobs", type=COUNT, default=2, help="parallel Blender worker processes")
+    p.add_argument("--samples", type=COUNT, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")
     p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=switches,
                    help="randomizations to switch off, for an ablation: " + ", ".join(switches))
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
@@ -242,13 +280,14 @@ def _add_train(sub) -> None:
     p.add_argument("mode", choices=["authentic", "synthetic", "both"],
                    help="authentic: real photos only; synthetic: renders only; both: renders, then real photos")
     _size_option(p, help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
-    p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
-    p.add_argument("--photos", type=int, default=None,
+    p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--photos", type=COUNT, default=None,
                    help="train on only the first N of the 799 real training photos (default: the preset's)")
-    p.add_argument("--seed", type=int, default=0, help="seed for the 799/199 split, initialisation and batches")
+    p.add_argument("--seed", type=SEED, default=0, help="seed for the 799/199 split, initialisation and batches")
     p.add_argument("--synthetic", default=None, help="rendered images (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--out", default=None,
                    help="folder for the checkpoints and the run's record (default: results/<size>/checkpoints)")
+    p.add_argument("--force", action="store_true", help="replace a finished model of this mode in the --out folder")
     _training_options(p)
     p.set_defaults(func=_train)
 
@@ -256,14 +295,14 @@ def _add_train(sub) -> None:
 def _add_study(sub, switches) -> None:
     p = sub.add_parser("study", help="several seeds of the experiment, each saved as JSON, and the table over them")
     p.add_argument("name", help="the study's name: results go to results/studies/NAME/seed<k>.json")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
+    p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
     _size_option(p, help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
-    p.add_argument("--epochs", type=int, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage (default: the preset's)")
     _training_options(p)
     p.add_argument("--synthetic", default=None,
                    help="rendered images (default: data/synthetic_<n>[_without-...][_photo-backgrounds])")
     p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
-    p.add_argument("--images", type=int, default=None, help="synthetic images to render and train on (default: the preset's)")
+    p.add_argument("--images", type=COUNT, default=None, help="synthetic images to render and train on (default: the preset's)")
     p.add_argument("--without", nargs="+", default=[], choices=switches, metavar="SWITCH",
                    help=f"render with these randomizations off (ablations): {', '.join(switches)}")
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
@@ -291,7 +330,7 @@ def _add_evaluate_and_predict(sub) -> None:
     p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")
     p.add_argument("folder", nargs="?", default=None,
                    help="a folder with hotdog/ and not_hotdog/ (default: the held-out real test photos)")
-    p.add_argument("--seed", type=int, default=0, help="split seed when no folder is given")
+    p.add_argument("--seed", type=SEED, default=0, help="split seed when no folder is given")
     p.set_defaults(func=_evaluate)
 
     p = sub.add_parser("predict", help="SeeFood: is it a hotdog? for photos or folders of photos")
@@ -316,6 +355,16 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+INTERRUPTED = {  # what Ctrl-C leaves behind, and how to go on
+    "render": "every image written so far is whole and kept; the same command renders only the missing ones",
+    "run": "the renders and the training epochs finished so far are kept; the same command goes on from there",
+    "train": "the epochs finished so far are kept in <mode>.resume.pt beside the checkpoints; the same command "
+             "resumes from the last one",
+    "study": "finished seeds and the epochs of the seed in training are kept; the same command goes on from there",
+    "download": "the files that arrived whole are kept; the same command fetches the rest",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -323,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as error:  # ImportError: no bpy to render with
         print(f"hotdog {args.command}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\nhotdog {args.command}: interrupted; {INTERRUPTED.get(args.command, 'nothing was written')}",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

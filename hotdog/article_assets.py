@@ -57,11 +57,12 @@ def download_article_assets(dest: str | Path | None = None, base_url: str = BASE
         url = f"{base_url.rstrip('/')}/{urllib.parse.quote(name)}"
         target = dest / name
         try:
-            fetch(url, target.parent, target.name, known_hash=f"sha256:{expected[name]}", progress=False,
-                  hint="Check the internet connection, or copy the file there by hand.")
+            fetch(url, target.parent, target.name, known_hash=f"sha256:{expected[name]}", progress=False)
         except DownloadError as error:
             failures.append(str(error))
     if failures:
-        raise DownloadError(f"{len(failures)} of the {len(expected)} article files did not arrive intact (the others "
-                            f"are in {dest}; run again to retry, or copy them there by hand): " + "; ".join(failures))
+        more = f"; and {len(failures) - 3} more" if len(failures) > 3 else ""
+        raise DownloadError(f"{len(failures)} of the {len(expected)} article files did not arrive intact: "
+                            + "; ".join(failures[:3]) + more + f". The others are in {dest}. Check the internet "
+                            f"connection and run again to retry, or copy the files there by hand.")
     return dest

@@ -8,7 +8,8 @@ and ``random_split(authentic, [799, 199])``. Changes, each for a reason:
 * **"hotdog" is the positive class (label 1).** ImageFolder sorts folders alphabetically, which
   makes ``hotdog`` 0 and the article's sigmoid the probability of *not* hotdog. We fix
   ``not_hotdog = 0, hotdog = 1`` so that "probability" means "probability of hotdog".
-* **A seeded split.** ``split(dataset, seed)`` gives the same 799/199 photos on every machine.
+* **A seeded split, stable under added and removed photos.** ``split(dataset, seed)`` gives the same
+  799/199 photos on every machine, and a photo added or missing moves no other photo (see :func:`split`).
 * **Bad files are found before training**, not deep in a DataLoader worker: unreadable or truncated
   files are skipped and counted (``dataset.skipped``); grayscale, palette, RGBA, CMYK and 16-bit
   images are converted to 8-bit RGB; a wrong folder layout stops with an error naming the fix.
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from torch.utils.data import DataLoader, Dataset, Subset, random_split
+from torch.utils.data import DataLoader, Dataset, Subset
 from torchvision import datasets, transforms
 
 IMAGE_SIZE = 128
@@ -34,6 +35,10 @@ NOT_HOTDOG, HOTDOG = 0, 1
 CLASSES = ("not_hotdog", "hotdog")  # index = label
 CLASS_TO_IDX = {name: i for i, name in enumerate(CLASSES)}
 IMAGE_EXTENSIONS = datasets.folder.IMG_EXTENSIONS
+
+
+FETCH_HINT = ("for the article's real photos run `python -m hotdog download`, for rendered images "
+              "`python -m hotdog render`")
 
 
 class DataLayoutError(ValueError):
@@ -106,6 +111,8 @@ def check_image(path: str | Path) -> str | None:
     """None if ``path`` decodes fully as an image, else the reason it does not."""
     try:
         load_rgb(path)
+    except Image.DecompressionBombError as error:
+        return f"too large to open safely ({error}); shrink it (e.g. to 1024 pixels a side) or delete it"
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         return f"{type(error).__name__}: {error}"
     return None
@@ -144,7 +151,7 @@ class HotdogImageFolder(datasets.ImageFolder):
             if self.targets.count(CLASS_TO_IDX[name]) == 0:
                 raise DataLayoutError(
                     f"{root / name} has no readable image ({len(self.skipped)} file(s) skipped). "
-                    f"Put the {name} photos there, or point the setting to the right folder.")
+                    f"Put the {name} photos there, or point the setting to the right folder; {FETCH_HINT}")
         if self.skipped:
             listing = "\n".join(f"  {path}: {reason}" for path, reason in self.skipped[:10])
             more = f"\n  ... and {len(self.skipped) - 10} more" if len(self.skipped) > 10 else ""
@@ -168,7 +175,7 @@ def check_layout(root: Path) -> None:
         raise DataLayoutError(
             f"{root} must hold one folder per class, {CLASSES[1]}/ and {CLASSES[0]}/; "
             f"missing: {', '.join(missing)} (found: {', '.join(folders) or 'no folders'}). "
-            f"Move the photos into {root}/hotdog/ and {root}/not_hotdog/.")
+            f"Move the photos into {root}/hotdog/ and {root}/not_hotdog/; {FETCH_HINT}")
     extra = [name for name in folders if name not in CLASSES]
     if extra:
         warnings.warn(f"{root}: ignoring folder(s) {', '.join(extra)}; only hotdog/ and not_hotdog/ are read.",
@@ -189,12 +196,67 @@ def synthetic(root: str | Path | None = None, transform=None) -> HotdogImageFold
     return HotdogImageFolder(root or synthetic_dir(), transform=transform)
 
 
-def split(dataset: Dataset, seed: int = 0, test_fraction: float = 0.2) -> tuple[Subset, Subset]:
-    """Seeded train/test split; 998 photos give the article's 799/199."""
-    n_test = int(len(dataset) * test_fraction)
-    generator = torch.Generator().manual_seed(seed)
-    train, test = random_split(dataset, [len(dataset) - n_test, n_test], generator=generator)
-    return train, test
+def split(dataset: HotdogImageFolder, seed: int = 0, test_fraction: float = 0.2) -> tuple[Subset, Subset]:
+    """Seeded train/test split, stable under added and removed photos; 998 photos give the article's 799/199.
+
+    The article's 998 photos (``hotdog/assets/authentic.sha256``, recognised by name and content, or a renamed copy by content) are
+    split exactly as ``random_split`` splits all 998 of them with this seed, whatever else the folder
+    holds, so every study on record stays valid and pairable and a missing photo drops out alone. Any
+    other photo goes to the test photos when a hash of (seed, its SHA-256) falls below
+    ``test_fraction``, so it, too, stays on its side when photos come and go."""
+    if not isinstance(dataset, HotdogImageFolder):
+        raise TypeError(f"split() takes a HotdogImageFolder (data.authentic(...)), not {type(dataset).__name__}")
+    digests = [_sha256(path) for path, _ in dataset.samples]
+    names = [Path(os.path.relpath(path, dataset.root)).as_posix() for path, _ in dataset.samples]
+    known = _article_photos()
+    n_test = int(len(known) * test_fraction)
+    order = torch.randperm(len(known), generator=torch.Generator().manual_seed(seed)).tolist()
+    present = _places(names, digests, known)  # place among the 998 -> index in this folder
+    placed = set(present.values())
+    others = [i for i in range(len(digests)) if i not in placed]
+    train = [present[c] for c in order[:len(known) - n_test] if c in present]
+    test = [present[c] for c in order[len(known) - n_test:] if c in present]
+    for index in sorted(others, key=lambda i: (digests[i], i)):
+        (test if _share(seed, digests[index]) < test_fraction else train).append(index)
+    return Subset(dataset, train), Subset(dataset, test)
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _article_photos() -> dict[str, tuple[int, str]]:
+    """Name -> (its place among the article's 998 in the order ImageFolder lists them, its SHA-256)."""
+    from hotdog.download import read_checksums
+
+    return {name: (place, digest) for place, (name, digest) in enumerate(sorted(read_checksums().items()))}
+
+
+def _places(names: list[str], digests: list[str], known: dict[str, tuple[int, str]]) -> dict[int, int]:
+    """Which of this folder's photos are which of the article's: by name and content, else (a renamed
+    copy) by content alone. Returns place -> index; a photo matching none is not in it."""
+    present = {}
+    for index, (name, digest) in enumerate(zip(names, digests)):
+        if name in known and known[name][1] == digest:
+            present[known[name][0]] = index
+    free = {}
+    for place, digest in sorted(known.values()):
+        if place not in present:
+            free.setdefault(digest, []).append(place)
+    taken = set(present.values())
+    for index, digest in enumerate(digests):
+        if index not in taken and free.get(digest):
+            present[free[digest].pop(0)] = index
+    return present
+
+
+def _share(seed: int, digest: str) -> float:
+    """A number in [0, 1) fixed by the seed and a photo's content."""
+    from hotdog.seeds import derive
+
+    return derive(seed, int(digest[:15], 16)) / 2**32
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,6 +396,9 @@ def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_li
     photos = authentic()
     train_set, test_set = split(photos, seed=seed)
     if photo_limit is not None:  # the first N training photos, decoded alone
+        if not 0 < photo_limit <= len(train_set):
+            raise ValueError(f"the photo limit (--photos) must be from 1 to the {len(train_set)} training photos, "
+                             f"not {photo_limit}")
         train_set = Subset(train_set.dataset, train_set.indices[:photo_limit])
     prepared = Prepared(authentic_train=None, test=cache(test_set, progress=progress), authentic_root=Path(photos.root),
                         skipped=photos.skipped)

@@ -70,11 +70,22 @@ def expand(paths) -> list[Path]:
     return files
 
 
+def skipped_files(paths) -> list[Path]:
+    """The files inside the folders of ``paths`` that :func:`expand` passes over (not an image type;
+    hidden files aside), so a caller can say so."""
+    return [p for path in map(Path, paths) if path.is_dir() for p in sorted(path.rglob("*"))
+            if p.is_file() and p.suffix.lower() not in data.IMAGE_EXTENSIONS and not p.name.startswith(".")]
+
+
 def open_photo(source) -> Image.Image:
     """A path or a file object as an RGB photo, refusing images above :data:`MAX_PIXELS`."""
     if isinstance(source, (str, Path)) and not Path(source).exists():
         raise FileNotFoundError("no such file")
-    with Image.open(source) as probe:
+    try:
+        probe = Image.open(source)
+    except Image.DecompressionBombError as error:  # PIL refuses to open it at all
+        raise ValueError(f"too large ({error}); shrink it below {MAX_PIXELS // 1_000_000} megapixels") from error
+    with probe:
         if probe.size[0] * probe.size[1] > MAX_PIXELS:
             raise ValueError(f"{probe.size[0]}x{probe.size[1]} pixels is too large; shrink it below "
                              f"{MAX_PIXELS // 1_000_000} megapixels")

@@ -236,6 +236,10 @@ def validation_score(model: nn.Module, data: Dataset, device: torch.device) -> d
     return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss}
 
 
+class ResumeError(RuntimeError):
+    """A ``<mode>.resume.pt`` file that cannot be read."""
+
+
 @dataclass
 class _Setup:
     """What stays fixed while one ``train`` call runs."""
@@ -276,7 +280,12 @@ class _State:
         """Go on from ``path`` if it exists and was written with these settings."""
         if path is None or not path.exists():
             return
-        saved = torch.load(path, map_location=next(self.model.parameters()).device, weights_only=False)
+        try:  # our own file, written by _State.save: it holds the optimizer and history as well as weights
+            saved = torch.load(path, map_location=next(self.model.parameters()).device, weights_only=False)
+        except Exception as error:  # noqa: BLE001  (random bytes, a truncated file: torch says it many ways)
+            raise ResumeError(f"{path} is damaged ({type(error).__name__}), so {self.history.mode} cannot resume "
+                              f"from it: delete it and run the same command again to train {self.history.mode} "
+                              f"afresh (finished checkpoints beside it are not touched)") from None
         if not _same_config(saved["config"], self.history.config):
             print(f"{path} was written with other settings; starting {self.history.mode} afresh")
             return
@@ -426,8 +435,22 @@ def load_model(path: str | Path, device: str | None = None) -> BinaryClassifier:
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist; train a model first (`python -m hotdog run`).")
     model = BinaryClassifier()
+    try:  # weights only: a checkpoint from a stranger cannot run code
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:  # noqa: BLE001  (not a torch file, truncated, or holding more than tensors)
+        raise ValueError(f"{path} is not a BinaryClassifier checkpoint (not a file of weights that torch.save "
+                         f"wrote, or a damaged one); retrain or re-download it.") from None
+    if not isinstance(state, dict):
+        raise ValueError(f"{path} holds a {type(state).__name__}, not a BinaryClassifier's weights; retrain or re-download it.")
+    expected = set(model.state_dict())
+    missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
+    if missing or unexpected:
+        raise ValueError(f"{path} holds the weights of another network: {len(missing)} of the BinaryClassifier's "
+                         f"{len(expected)} layers missing (e.g. {', '.join(missing[:3]) or '-'}), {len(unexpected)} "
+                         f"unknown (e.g. {', '.join(unexpected[:3]) or '-'}); retrain or re-download it.")
     try:
-        model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-    except Exception as error:  # a truncated or foreign file
-        raise ValueError(f"{path} is not a BinaryClassifier checkpoint ({error}); retrain or re-download it.") from error
+        model.load_state_dict(state)
+    except RuntimeError as error:  # the right names with the wrong shapes
+        first = str(error).splitlines()[1].strip() if len(str(error).splitlines()) > 1 else str(error)[:200]
+        raise ValueError(f"{path} does not fit the BinaryClassifier ({first}); retrain or re-download it.") from None
     return model.to(default_device(device)).eval()

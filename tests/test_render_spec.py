@@ -334,13 +334,15 @@ def test_the_report_counts_and_names_the_records_that_failed(tmp_path):
     fake = tmp_path / "fake-worker"  # draws the even records and fails the odd ones, as a mesh file that cannot be read
     fake.write_text(f"#!{sys.executable}\n" + """import json, sys
 from pathlib import Path
+import numpy as np
+from hotdog.render.effects import encode_png
 shard, out, report = sys.argv[2], Path(sys.argv[3]), sys.argv[5]
 results = []
 for r in json.loads(Path(shard).read_text())["records"]:
     if r["index"] % 2:
         results.append({"index": r["index"], "file": r["file"], "seconds": 0.0, "status": "failed", "error": "x"})
     else:
-        (out / r["file"]).write_bytes(b"png")
+        (out / r["file"]).write_bytes(encode_png(np.zeros((128, 128, 3), np.uint8)))  # a whole PNG
         results.append({"index": r["index"], "file": r["file"], "seconds": 0.1, "status": "rendered"})
 Path(report).write_text(json.dumps(results))
 """)

@@ -277,6 +277,27 @@ def save_png(path: str | Path, image: np.ndarray) -> None:
     Image.fromarray(image).save(path, format="PNG")
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every whole PNG ends with
+
+
+def png_is_whole(path: str | Path, size: int) -> bool:
+    """Whether ``path`` is a complete ``size`` x ``size`` PNG: its header says so and its last chunk is
+    there (reads 24 bytes at the start and 12 at the end, so a rerun checks thousands at once). A
+    zero-byte, truncated or foreign file is not."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+            if len(head) < 24 or f.seek(0, 2) < 24 + len(PNG_END):
+                return False
+            f.seek(-len(PNG_END), 2)
+            tail = f.read()
+    except OSError:
+        return False
+    return head[:8] == PNG_SIGNATURE and head[12:16] == b"IHDR" and struct.unpack(">II", head[16:24]) == (size, size) \
+        and tail == PNG_END
+
+
 def encode_png(image: np.ndarray) -> bytes:
     """PNG bytes of an ``(H, W, 3|4)`` uint8 array, with nothing but zlib."""
     h, w, c = image.shape

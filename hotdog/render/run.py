@@ -35,6 +35,7 @@ from pathlib import Path
 
 from hotdog import files
 from hotdog.render.blender.session import BPY_HELP, RenderError
+from hotdog.render.effects import png_is_whole
 from hotdog.render.spec import LABELS, RECORD_SCHEMA, RenderConfig, sample_records
 
 MANIFEST = "manifest.jsonl"
@@ -93,7 +94,14 @@ def write_manifest(out_dir: str | os.PathLike, records: list[dict]) -> Path:
 
 def _render_shard_in_process(records: list[dict], out_dir: str, image_size: int, samples: int,
                              threads: int) -> list[dict]:
-    """Runs in a loky worker process: import the worker (and so bpy) there, render the shard."""
+    """Runs in a loky worker process: import the worker (and so bpy) there, render the shard. On Ctrl-C
+    the worker leaves at once and quietly (the image it was drawing is a temporary file, never a
+    finished one); the parent says what was kept."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():  # a Dask worker runs tasks in a thread of its own
+        signal.signal(signal.SIGINT, lambda *_: os._exit(130))
     from hotdog.render.blender import worker
 
     return worker.render_shard(records, out_dir, image_size, samples, threads)
@@ -158,8 +166,13 @@ def split_shards(records: list[dict], n_jobs: int, shard_size: int | None = None
     return [records[i:i + shard_size] for i in range(0, len(records), shard_size)]
 
 
+def is_done(out_dir: Path, record: dict) -> bool:
+    """Whether the record's image is there and whole (a zero-byte or truncated file is not: it is rendered again)."""
+    return png_is_whole(out_dir / record["file"], record["image_size"])
+
+
 def _describe(shard: list[dict], out_dir: Path) -> str:
-    missing = [r["file"] for r in shard if not (out_dir / r["file"]).exists()]
+    missing = [r["file"] for r in shard if not is_done(out_dir, r)]
     first = f"; first missing image {missing[0]}" if missing else ""
     return f"records {shard[0]['index']}-{shard[-1]['index']} ({len(missing)} of {len(shard)} missing{first})"
 
@@ -180,7 +193,8 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     ``bpy``) and ``out_dir`` on a file system that all of them share.
 
     Returns a report: ``n_records``, ``n_rendered``, ``n_skipped``, ``n_failed`` and ``failed`` (the
-    files of the records whose mesh file could not be read: they stay missing), ``seconds``,
+    files of the records whose mesh file could not be read: they stay missing), ``n_damaged`` and
+    ``damaged`` (images that were there but not whole, zero-byte or truncated, and were rendered again), ``seconds``,
     ``images_per_minute`` (of this call's wall time), ``n_jobs`` and where things are. A shard that
     stops (a record that fails otherwise, a worker that dies) raises :class:`RenderError` naming the
     shards, their missing images and the failed records.
@@ -196,7 +210,8 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     manifest = write_manifest(out_dir, records)
     for label in LABELS:
         (out_dir / label).mkdir(parents=True, exist_ok=True)
-    missing = [r for r in records if not (out_dir / r["file"]).exists()]
+    missing = [r for r in records if not is_done(out_dir, r)]
+    damaged = [r["file"] for r in missing if (out_dir / r["file"]).exists()]  # rendered again, over the broken file
     threads = threads or default_threads(n_jobs)
     worker_seconds, failed = [], []
     if missing:
@@ -205,12 +220,12 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
         shards = split_shards(missing, n_jobs, shard_size)
         worker_seconds, failed = _run_shards(shards, out_dir, config, n_jobs, blender, progress, threads,
                                              dask_scheduler)
-    n_rendered = sum((out_dir / r["file"]).exists() for r in missing)
+    n_rendered = sum(is_done(out_dir, r) for r in missing)
     seconds = time.perf_counter() - start
     return {
         "out_dir": str(out_dir), "manifest": str(manifest),
         "n_records": len(records), "n_rendered": n_rendered, "n_skipped": len(records) - len(missing),
-        "n_failed": len(failed), "failed": failed,
+        "n_failed": len(failed), "failed": failed, "n_damaged": len(damaged), "damaged": damaged,
         "seconds": round(seconds, 2),
         "images_per_minute": round(60 * n_rendered / seconds, 1) if n_rendered else 0.0,
         "seconds_per_image_per_worker": round(sum(worker_seconds) / len(worker_seconds), 4) if worker_seconds else None,
@@ -267,8 +282,6 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
     """Submit every shard, update the progress bar as shards finish, and turn stopped shards into one
     :class:`RenderError` that names the shards and the missing images. Returns the seconds of each
     rendered image and the files of the records that failed (sorted)."""
-    from tqdm.auto import tqdm
-
     args = (str(out_dir), config.image_size, config.samples, threads)
     executor = None
     if dask_scheduler:
@@ -284,23 +297,51 @@ def _run_shards(shards: list[list[dict]], out_dir: Path, config: RenderConfig, n
     if executor is not None:
         futures = {submit(shard): i for i, shard in enumerate(shards)}
         done = ((futures[future], future) for future in as_completed(futures))
-    failures, seconds, failed = [], [], []
-    with tqdm(total=sum(map(len, shards)), unit="img", desc="rendering", disable=not progress) as bar:
-        for i, future in done:
-            try:
-                results = future.result()
-            except Exception as error:  # noqa: BLE001  (reported below, with the shard)
-                failures.append((i, error))
-                continue
-            seconds += [r["seconds"] for r in results if r["status"] == "rendered"]
-            failed += [r["file"] for r in results if r["status"] == "failed"]
-            bar.update(len(shards[i]))
+    try:
+        seconds, failed, failures = _collect(done, shards, progress)
+    except KeyboardInterrupt:  # stop the workers now; every image written so far is whole and kept
+        _stop(executor)
+        raise
     if blender and executor is not None:
         executor.shutdown()
     if failures:
         failures.sort(key=lambda f: f[0])
         raise _stopped_shards(failures, shards, out_dir, sorted(failed)) from failures[0][1]
     return seconds, sorted(failed)
+
+
+def _stop(executor) -> None:
+    """Ctrl-C: pass it on to the worker processes (a terminal's Ctrl-C reaches them already; a signal to
+    this process alone does not) and let the pool go without waiting for the shards in flight."""
+    import signal
+
+    if executor is None:
+        return
+    for process in list(getattr(executor, "_processes", {}).values()):  # loky's workers
+        try:
+            os.kill(process.pid, signal.SIGINT)
+        except (OSError, AttributeError):
+            pass
+    executor.shutdown(wait=False)
+
+
+def _collect(done, shards: list[list[dict]], progress: bool) -> tuple[list[float], list[str], list]:
+    """Each shard's outcome as it finishes, with a progress bar: the seconds of each rendered image, the
+    files of the records that failed, and the (shard, error) of the shards that stopped."""
+    from tqdm.auto import tqdm
+
+    failures, seconds, failed = [], [], []
+    with tqdm(total=sum(map(len, shards)), unit="img", desc="rendering", disable=not progress) as bar:
+        for i, future in done:
+            try:
+                results = future.result()
+            except Exception as error:  # noqa: BLE001  (reported by the caller, with the shard)
+                failures.append((i, error))
+                continue
+            seconds += [r["seconds"] for r in results if r["status"] == "rendered"]
+            failed += [r["file"] for r in results if r["status"] == "failed"]
+            bar.update(len(shards[i]))
+    return seconds, failed, failures
 
 
 def _stopped_shards(failures: list[tuple[int, BaseException]], shards: list[list[dict]], out_dir: Path,

@@ -133,6 +133,12 @@ class RenderConfig:
             raise ValueError(f"unknown randomizations {sorted(unknown)}; choose from {RANDOMIZATIONS}")
         if self.rotation_mode not in ROTATION_MODES:
             raise ValueError(f"rotation_mode must be one of {ROTATION_MODES}, not {self.rotation_mode!r}")
+        for name, low in (("n_images", 0), ("samples", 1), ("image_size", 8)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < low:
+                raise ValueError(f"RenderConfig.{name} must be a whole number, {low} or more, not {value!r}")
+        if not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
+            raise ValueError(f"RenderConfig.seed must be a whole number from 0 to {2**32 - 1}, not {self.seed!r}")
 
     def on(self, name: str) -> bool:
         """Whether randomization ``name`` is switched on."""

@@ -57,7 +57,7 @@ def render_shard(records: list[dict], out_dir: str | os.PathLike, image_size: in
     results, todo = [], []
     for record in records:
         target = out_dir / record["file"]
-        if target.exists():
+        if effects.png_is_whole(target, record.get("image_size") or image_size or DEFAULT_IMAGE_SIZE):
             results.append(_result(record, "skipped"))
         else:
             todo.append(record)
