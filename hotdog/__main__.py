@@ -89,9 +89,9 @@ def _train(args) -> None:
 
     sizes = _sizes(args)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
-    finished = [modes.checkpoint(out, m) for m in modes.produced((args.mode,)) if modes.checkpoint(out, m).exists()]
-    if finished and not args.force:
-        raise ValueError(f"{finished[0]} is a finished model; training {args.mode} again would replace it. Pass --force "
+    finished = modes.checkpoint(out, args.mode)  # (a run cut off leaves <mode>.resume.pt and resumes instead)
+    if finished.exists() and not (out / f"{args.mode}.resume.pt").exists() and not args.force:
+        raise ValueError(f"{finished} is a finished model; training {args.mode} again would replace it. Pass --force "
                          f"to replace it, or --out NEW_FOLDER to keep it")
     record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",
                       synthetic_root=Path(args.synthetic) if args.synthetic else paths.synthetic_dir(),
@@ -294,7 +294,8 @@ def _add_train(sub) -> None:
 
 def _add_study(sub, switches) -> None:
     p = sub.add_parser("study", help="several seeds of the experiment, each saved as JSON, and the table over them")
-    p.add_argument("name", help="the study's name: results go to results/studies/NAME/seed<k>.json")
+    p.add_argument("name", help="the study's name: results go to results/studies/NAME/seed<k>.json "
+                                "($HOTDOG_RESULTS/studies/NAME with that setting)")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
     _size_option(p, help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
     p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage (default: the preset's)")

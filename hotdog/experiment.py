@@ -31,12 +31,12 @@ class RunRecord:
 
     seed: int
     sizes: dict
-    recipe: dict
     config: dict
     results: dict  # mode -> metrics.summarize(...) and the test photos' probabilities
     histories: dict  # trained mode -> hotdog.train.History.to_json()
     test_photos: list  # relative to the real-photo folder
     test_labels: list
+    recipe: dict = field(default_factory=lambda: settings.recipe("article").as_dict())  # older records: the article's
     n_synthetic: int = 0
     n_authentic_train: int = 0
     n_validation: int = 0

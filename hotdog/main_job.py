@@ -17,7 +17,6 @@ give the same weights (same seed, same batches) and cost minutes.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -57,20 +56,11 @@ def _render(root: Path, sizes: settings.Sizes, seed: int, n_jobs: int | None, pr
     return config.as_dict(), rendered
 
 
-def with_synthetic_history(histories: dict[str, dict]) -> dict[str, dict]:
-    """The histories with the ``synthetic`` model's own: the first stage of ``both``."""
-    if "both" not in histories:
-        return histories
-    both = histories["both"]
-    synthetic = {**both, "mode": "synthetic", "epochs": [e for e in both["epochs"] if e["stage"] == "synthetic"]}
-    return {"synthetic": synthetic, **histories}
-
-
 def save_figures(summary: dict, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     for name, figure in (("comparison.png", plots.accuracy_bars(summary["results"])),
-                         ("curves.png", plots.training_curves(with_synthetic_history(summary["histories"]))),
+                         ("curves.png", plots.training_curves(summary["histories"])),
                          ("confusion.png", plots.confusion_matrices(summary["results"]))):
         figure.savefig(out / name, dpi=110)
         plt.close(figure)
@@ -85,11 +75,3 @@ def save_contact_sheet(synthetic_root: Path, out: Path) -> Path:
     figure.savefig(out / "renders_vs_photos.png", dpi=110)
     plt.close(figure)
     return out / "renders_vs_photos.png"
-
-
-def load_summary(size: str | None = None) -> dict:
-    """The ``summary.json`` of the last run of this size."""
-    path = paths.results_dir(size) / "summary.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist; run `python -m hotdog run` (or notebook 04) first.")
-    return json.loads(path.read_text())

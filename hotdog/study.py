@@ -3,9 +3,9 @@
 One seed of a study is what the main job does once: split the 998 real photos 799/199 with that
 seed, initialise and shuffle with it, train ``both`` (which also yields the ``synthetic`` model
 after its first stage) and ``authentic``, and test all three on that seed's 199 photos. Each seed
-writes ``results/studies/<study>/seed<k>.json`` (sizes, training config, seeds, per-epoch
-history, accuracies, and every test photo's probability, so regimes can be compared photo by
-photo). A seed whose file exists is skipped, and a seed cut off mid-training resumes from its last
+writes ``<study>/seed<k>.json`` in :func:`hotdog.paths.studies_dir` (``results/studies`` unless
+``HOTDOG_RESULTS`` says otherwise): sizes, training config, seeds, per-epoch history, accuracies,
+and every test photo's probability, so regimes can be compared photo by photo. A seed whose file exists is skipped, and a seed cut off mid-training resumes from its last
 epoch, so an interrupted study is finished by running the same command again.
 
 :func:`summarize` reads the files back: per regime the mean accuracy over seeds, its standard

@@ -282,7 +282,8 @@ class _State:
             return
         try:  # our own file, written by _State.save: it holds the optimizer and history as well as weights
             saved = torch.load(path, map_location=next(self.model.parameters()).device, weights_only=False)
-        except Exception as error:  # noqa: BLE001  (random bytes, a truncated file: torch says it many ways)
+            saved["config"], saved["model"], saved["optimizer"], saved["history"]  # noqa: B018  (all there?)
+        except Exception as error:  # noqa: BLE001  (random bytes, a truncated or foreign file: torch says it many ways)
             raise ResumeError(f"{path} is damaged ({type(error).__name__}), so {self.history.mode} cannot resume "
                               f"from it: delete it and run the same command again to train {self.history.mode} "
                               f"afresh (finished checkpoints beside it are not touched)") from None

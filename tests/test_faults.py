@@ -245,3 +245,26 @@ def test_ctrl_c_on_a_render_stops_the_workers_and_says_what_was_kept(tmp_path):
     from hotdog.render.effects import png_is_whole
 
     assert all(png_is_whole(p, 128) for p in tmp_path.rglob("*.png"))
+
+
+def test_train_both_cut_off_in_fine_tuning_resumes_rather_than_refusing(tmp_path, monkeypatch, capsys):
+    from hotdog import paths
+    from hotdog import train as training
+
+    real, calls = training.train_one_epoch, []
+
+    def dies_on_fine_tuning(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # tiny sizes: one synthetic epoch, then the first epoch on photos
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    argv = ["train", "both", "--size", "tiny", "--photos", "32", "--synthetic", str(paths.sample_synthetic_dir()),
+            "--out", str(tmp_path)]
+    monkeypatch.setattr(training, "train_one_epoch", dies_on_fine_tuning)
+    assert main(argv) == 130
+    assert modes.checkpoint(tmp_path, "synthetic").exists() and (tmp_path / "both.resume.pt").exists()
+    monkeypatch.setattr(training, "train_one_epoch", real)
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "resuming both" in capsys.readouterr().out and modes.checkpoint(tmp_path, "both").exists()

@@ -141,3 +141,10 @@ def test_format_p_keeps_small_p_values_readable():
     assert report.format_p(0.5) == "p = 0.50"
     assert report.format_p(0.0042) == "p = 0.004"  # not "0.00", which reads as no evidence needed
     assert report.format_p(0.0004) == "p < 0.001"
+
+
+def test_a_seed_recorded_before_records_named_their_recipe_is_reused_as_it_is(monkeypatch):
+    monkeypatch.setattr(experiment, "train", lambda *a, **k: pytest.fail("trained again"))
+    recorded = paths.recorded_studies_dir()
+    record = study.run_seed("small-fp32", 0, settings.sizes("small"), None, root=recorded, progress=False)
+    assert record["recipe"]["name"] == "article" and record["results"] == study.load("small-fp32", recorded)[0]["results"]

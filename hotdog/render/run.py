@@ -322,7 +322,10 @@ def _stop(executor) -> None:
             os.kill(process.pid, signal.SIGINT)
         except (OSError, AttributeError):
             pass
-    executor.shutdown(wait=False)
+    if isinstance(executor, ThreadPoolExecutor):  # --blender: shards not yet started never start
+        executor.shutdown(wait=False, cancel_futures=True)
+    else:
+        executor.shutdown(wait=False)
 
 
 def _collect(done, shards: list[list[dict]], progress: bool) -> tuple[list[float], list[str], list]:
