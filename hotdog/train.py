@@ -29,7 +29,7 @@ from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
 from hotdog import files, malloc, modes
 from hotdog.model import BinaryClassifier
-from hotdog.modes import CHECKPOINT_NAMES, MODES  # noqa: F401  (CHECKPOINT_NAMES: the article's file names)
+from hotdog.modes import MODES
 from hotdog.seeds import MIX_STREAM, epoch_seed
 
 PRECISIONS = ("fp32", "bf16", "auto")
