@@ -17,11 +17,13 @@ give the same weights (same seed, same batches) and cost minutes.
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from hotdog import data, paths, plots, report, settings
-from hotdog.experiment import RunRecord, run_once
+from hotdog import data, modes, paths, plots, report, settings
+from hotdog.experiment import RunRecord, evaluate_checkpoints, run_once
 
 
 def run(size: str | None = None, seed: int = 0, render: bool = True, progress: bool = True,
@@ -75,3 +77,34 @@ def save_contact_sheet(synthetic_root: Path, out: Path) -> Path:
     figure.savefig(out / "renders_vs_photos.png", dpi=110)
     plt.close(figure)
     return out / "renders_vs_photos.png"
+
+
+@dataclass
+class ShownRun:
+    """A main-job run for a notebook to show: the reader's own, or the one kept in the repository."""
+
+    source: str  # what the cells show, in a sentence
+    results: dict  # mode -> metrics.summarize(...) with the test photos' probabilities (split seed 0)
+    histories: dict  # trained mode -> its history
+    checkpoints: dict  # mode -> a model file to load
+
+
+def run_to_show(results: Path, test) -> ShownRun:
+    """The models in ``results/checkpoints`` (04_train or ``bash run.sh``), tested on ``test`` (split
+    seed 0's photos); without them, the main job's ``small`` run kept in ``results/small/summary.json``
+    and the model shipped in the package, so a notebook runs on a fresh machine too."""
+    from hotdog.seefood import SHIPPED
+
+    folder, root = results / "checkpoints", paths.project_root()
+    shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+    if all(modes.checkpoint(folder, m).exists() for m in modes.MODES):
+        histories = {m: json.loads((folder / f"{m}.history.json").read_text()) for m in modes.TRAINED}
+        return ShownRun(f"your run's models in {shown}", evaluate_checkpoints(folder, test), histories,
+                        {m: modes.checkpoint(folder, m) for m in modes.MODES})
+    kept = root / "results" / "small" / "summary.json"
+    summary = json.loads(kept.read_text())
+    return ShownRun(f"no models of your own in {shown} yet (04_train or `bash run.sh` make them): the main job's "
+                    f"small run kept in the repository ({kept.relative_to(paths.project_root())}), and the model "
+                    f"shipped in the package (the article-schedule study's seed 0, trained both ways)",
+                    summary["results"], summary["histories"], {"both": SHIPPED})
+

@@ -155,24 +155,46 @@ def show_answers(pairs, columns: int = 4):
     return figure
 
 
-def upload_widget(model: torch.nn.Module | None = None):
-    """An upload button (ipywidgets) that answers for every photo uploaded, with the photo shown."""
-    import ipywidgets as widgets
+def uploaded_files(value) -> list[tuple[str, bytes]]:
+    """``(name, content)`` of each uploaded file, whichever upload gave them: ipywidgets 8's
+    ``FileUpload.value`` (a tuple of dicts with ``name`` and ``content``), ipywidgets 7's (a dict of
+    name to ``{"metadata": ..., "content": ...}``; Colab has long preinstalled 7.x) or
+    ``google.colab.files.upload()`` (a dict of name to bytes)."""
+    if isinstance(value, dict):
+        return [(name, bytes(item["content"] if isinstance(item, dict) else item)) for name, item in value.items()]
+    return [(item["name"], bytes(item["content"])) for item in value]
+
+
+def _show_uploads(value, model: torch.nn.Module) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    for name, content in uploaded_files(value):
+        figure = show_answer(*predict_bytes(name, content, model))
+        if figure is not None:
+            display(figure)
+            plt.close(figure)
+
+
+def upload_widget(model: torch.nn.Module | None = None):
+    """An upload button that answers for every photo uploaded, with the photo shown: on Colab its own
+    ``files.upload()`` (run the cell, pick the photos), elsewhere an ipywidgets ``FileUpload`` (7 or 8)."""
+    import sys
+
     model = model or shipped_model()
+    if "google.colab" in sys.modules:
+        from google.colab import files  # Colab's own button, whatever ipywidgets it has
+
+        return _show_uploads(files.upload(), model)
+    import ipywidgets as widgets
+
     upload = widgets.FileUpload(accept="image/*", multiple=True, description="Upload a photo")
     output = widgets.Output()
 
     def on_upload(change) -> None:
         output.clear_output()
         with output:
-            for item in change["new"]:  # ipywidgets 8: dicts with name and content
-                figure = show_answer(*predict_bytes(item["name"], bytes(item["content"]), model))
-                if figure is not None:
-                    display(figure)
-                    plt.close(figure)
+            _show_uploads(change["new"], model)
 
     upload.observe(on_upload, names="value")
     return widgets.VBox([widgets.HTML("<b>SeeFood</b>: is it a hotdog? Upload one or more photos."), upload, output])

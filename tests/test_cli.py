@@ -233,3 +233,24 @@ def test_render_command_names_a_missing_or_empty_backgrounds_folder(tmp_path, ca
         error = capsys.readouterr().err
         assert str(tmp_path / folder) in error and "download --article" in error
     assert not (tmp_path / "renders").exists() or not list((tmp_path / "renders").rglob("*.png"))
+
+
+def test_uploads_are_read_in_every_format_an_upload_comes_in(image_folder, monkeypatch):
+    """ipywidgets 8 (a tuple of dicts), ipywidgets 7 (Colab's preinstalled: a dict of dicts) and
+    google.colab.files.upload() (a dict of bytes) give the same photos and the same answers."""
+    import sys
+    import types
+
+    from hotdog import seefood
+
+    photo = (image_folder / "hotdog" / "h0.jpg").read_bytes()
+    v8 = ({"name": "lunch.jpg", "type": "image/jpeg", "size": len(photo), "content": memoryview(photo)},)
+    v7 = {"lunch.jpg": {"metadata": {"name": "lunch.jpg", "type": "image/jpeg", "size": len(photo)}, "content": photo}}
+    colab = {"lunch.jpg": photo}
+    assert seefood.uploaded_files(v8) == seefood.uploaded_files(v7) == seefood.uploaded_files(colab) == [("lunch.jpg", photo)]
+    shown = []
+    monkeypatch.setattr(seefood, "show_answer", lambda answer, photo: shown.append(answer.verdict))
+    monkeypatch.setitem(sys.modules, "google.colab", types.SimpleNamespace(files=types.SimpleNamespace(upload=lambda: colab)))
+    monkeypatch.setitem(sys.modules, "google", types.SimpleNamespace(colab=sys.modules["google.colab"]))
+    assert seefood.upload_widget() is None  # on Colab: its own upload button, answered in the cell
+    assert len(shown) == 1 and "probability of hotdog" in shown[0]
