@@ -62,10 +62,14 @@ def save_figures(summary: dict, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     for name, figure in (("comparison.png", plots.accuracy_bars(summary["results"])),
-                         ("curves.png", plots.training_curves(summary["histories"])),
+                         ("curves.png", plots.training_curves(summary["histories"], _baseline(summary["results"]))),
                          ("confusion.png", plots.confusion_matrices(summary["results"]))):
         figure.savefig(out / name, dpi=110)
         plt.close(figure)
+
+
+def _baseline(results: dict) -> float | None:
+    return next((r["majority_baseline"] for r in results.values()), None)
 
 
 def save_contact_sheet(synthetic_root: Path, out: Path) -> Path:

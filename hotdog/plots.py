@@ -75,10 +75,11 @@ def prediction_grid(images, labels, probabilities, n: int = 24, columns: int = 8
                       suptitle="Predictions on held-out real photos (probability of hotdog; red = wrong)")
 
 
-def training_curves(histories: dict[str, dict]):
+def training_curves(histories: dict[str, dict], baseline: float | None = None):
     """Loss and accuracy per epoch for each mode; the stage switch of ``both`` is marked.
 
-    The ``synthetic`` model is the first stage of ``both``, so it is not drawn twice.
+    The ``synthetic`` model is the first stage of ``both``, so it is not drawn twice. ``baseline``: the
+    test photos' majority-class share, drawn as what a model that learned nothing scores.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -100,7 +101,9 @@ def training_curves(histories: dict[str, dict]):
                 ax.axvline(s, color=color, lw=0.8, ls=":")
     ax_loss.set(xlabel="epoch", ylabel="BCE loss (training)", title="Training loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy: training (dashed) and test (solid)", ylim=(0, 1.02))
-    ax_acc.axhline(0.5, color="grey", lw=0.8)
+    ax_acc.axhline(0.5, color="grey", lw=0.8, label="a coin (50%)")
+    if baseline is not None:
+        ax_acc.axhline(baseline, color="black", lw=0.8, ls="--", label=f"always the majority class ({baseline:.1%})")
     for ax in (ax_loss, ax_acc):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_loss.legend(fontsize=8)
