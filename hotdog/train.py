@@ -236,6 +236,9 @@ def validation_score(model: nn.Module, data: Dataset, device: torch.device) -> d
     return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss}
 
 
+RESUME_KEYS = {"config", "model", "optimizer", "history"}  # what _State.save writes and resume needs
+
+
 class ResumeError(RuntimeError):
     """A ``<mode>.resume.pt`` file that cannot be read."""
 
@@ -282,7 +285,8 @@ class _State:
             return
         try:  # our own file, written by _State.save: it holds the optimizer and history as well as weights
             saved = torch.load(path, map_location=next(self.model.parameters()).device, weights_only=False)
-            saved["config"], saved["model"], saved["optimizer"], saved["history"]  # noqa: B018  (all there?)
+            if not RESUME_KEYS <= set(saved):
+                raise KeyError(f"not a resume file: it lacks {sorted(RESUME_KEYS - set(saved))}")
         except Exception as error:  # noqa: BLE001  (random bytes, a truncated or foreign file: torch says it many ways)
             raise ResumeError(f"{path} is damaged ({type(error).__name__}), so {self.history.mode} cannot resume "
                               f"from it: delete it and run the same command again to train {self.history.mode} "
