@@ -6,6 +6,7 @@
     python -m hotdog train both          # train the article's network: authentic | synthetic | both
     python -m hotdog study NAME          # several seeds, each a JSON record, and the table over them
     python -m hotdog compare [NAME ...]  # the tables over seeds, from the records
+    python -m hotdog search [TRIAL ...]  # the recipe search, on validation photos only
     python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
     python -m hotdog predict PHOTO [PHOTO ...]     # "Hotdog!" or "Not hotdog!"
 
@@ -161,6 +162,21 @@ def _compare(args) -> None:
         print(report.format_summary(summary, title=f"study {name!r}") + "\n")
     for name, comparison in comparisons.items():
         print(report.format_versus(comparison, name, args.against) + "\n")
+
+
+def _search(args) -> None:
+    from hotdog import paths, search
+
+    names = args.trials or list(search.TRIALS)
+    unknown = [n for n in names if n not in search.TRIALS]
+    if unknown:
+        raise ValueError(f"no trial named {', '.join(unknown)}; the trials are {', '.join(search.TRIALS)}")
+    if not args.table:
+        synthetic = Path(args.synthetic) if args.synthetic else paths.renders_dir(5000)
+        for name in names:
+            print(f"== trial {name}: {search.TRIALS[name].question}")
+            search.run_trial(name, synthetic_root=synthetic, precision=args.precision)
+    print(search.table(search.load()))
 
 
 def _evaluate(args) -> None:
@@ -326,6 +342,17 @@ def _add_compare(sub) -> None:
     p.set_defaults(func=_compare)
 
 
+def _add_search(sub) -> None:
+    p = sub.add_parser("search", help="the recipe search: trials scored on validation photos carved from the "
+                                      "training photos, never the test photos (results/recipe-search)")
+    p.add_argument("trials", nargs="*", help="trials to run, in order (default: all; finished ones are skipped)")
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto")
+    p.add_argument("--synthetic", default=None, help="renders for the trials of 'both' (default: data/synthetic_5000; "
+                                                     "python -m hotdog render --images 5000 --dest data/synthetic_5000)")
+    p.add_argument("--table", action="store_true", help="only print the table of the finished trials")
+    p.set_defaults(func=_search)
+
+
 def _add_evaluate_and_predict(sub) -> None:
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")
     p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")
@@ -352,6 +379,7 @@ def parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_study(sub, RANDOMIZATIONS)
     _add_compare(sub)
+    _add_search(sub)
     _add_evaluate_and_predict(sub)
     return top
 
@@ -363,6 +391,7 @@ INTERRUPTED = {  # what Ctrl-C leaves behind, and how to go on
              "resumes from the last one",
     "study": "finished seeds and the epochs of the seed in training are kept; the same command goes on from there",
     "download": "the files that arrived whole are kept; the same command fetches the rest",
+    "search": "finished trials and the epochs of the trial in training are kept; the same command goes on from there",
 }
 
 

@@ -313,16 +313,37 @@ class Augmented(Dataset):
         return normalize(self.transform(self.base.images[index])), self.base.labels[index]
 
 
-def carve(dataset: Dataset, n: int, seed: int = 0) -> tuple[Dataset, Dataset]:
+def carve(dataset: Dataset, n: int, seed: int = 0, stratified: bool = False) -> tuple[Dataset, Dataset]:
     """Split ``n`` photos off ``dataset`` (the 799 training photos) for validation, seeded.
 
-    The improved recipe chooses its epoch on these, never on the test photos."""
+    Recipes choose on these, never on the test photos. ``stratified`` takes each class in
+    proportion to its share of ``dataset`` (so 160 of 799 photos hold 80 hotdogs, give or take one);
+    otherwise the draw ignores the classes (the improved recipe's, kept for its records)."""
     if not 0 < n < len(dataset):
         raise ValueError(f"cannot carve {n} validation photos out of {len(dataset)}")
+    if stratified:
+        return _carve_stratified(dataset, n, seed)
     from hotdog.seeds import carve_seed
 
     order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(carve_seed(seed))).tolist()
     return Subset(dataset, sorted(order[n:])), Subset(dataset, sorted(order[:n]))
+
+
+def _carve_stratified(dataset: Dataset, n: int, seed: int) -> tuple[Dataset, Dataset]:
+    from hotdog.seeds import generator
+
+    if isinstance(dataset, TensorImages):
+        labels = dataset.labels.tolist()
+    else:
+        folder, indices = _folder_and_indices(dataset)
+        labels = [folder.targets[i] for i in indices]
+    rng, chosen = generator(seed, "validation"), []
+    for label in sorted(set(labels)):
+        members = [i for i, y in enumerate(labels) if y == label]
+        take = round(n * len(members) / len(labels)) if label != max(labels) else n - len(chosen)
+        chosen += rng.choice(members, size=take, replace=False).tolist()
+    rest = sorted(set(range(len(labels))) - set(chosen))
+    return Subset(dataset, rest), Subset(dataset, sorted(chosen))
 
 
 def _folder_and_indices(dataset: Dataset) -> tuple[HotdogImageFolder, list[int]]:
@@ -389,7 +410,7 @@ class Prepared:
 
 
 def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_limit: int | None = None,
-            validation_photos: int = 0, progress: bool = True) -> Prepared:
+            validation_photos: int = 0, stratified: bool = False, progress: bool = True) -> Prepared:
     """Split the real photos 799/199 by ``seed``, keep the first ``photo_limit`` training photos (all if
     None), carve ``validation_photos`` off them, and decode everything once, with the renders in
     ``synthetic_root`` if one is given."""
@@ -403,7 +424,7 @@ def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_li
     prepared = Prepared(authentic_train=None, test=cache(test_set, progress=progress), authentic_root=Path(photos.root),
                         skipped=photos.skipped)
     if validation_photos:
-        train_set, validation_set = carve(train_set, validation_photos, seed=seed)
+        train_set, validation_set = carve(train_set, validation_photos, seed=seed, stratified=stratified)
         prepared.validation = cache(validation_set, progress=progress)
     prepared.authentic_train = cache(train_set, progress=progress)
     if synthetic_root is not None:

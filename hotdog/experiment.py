@@ -93,6 +93,7 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
     timings, start = {}, time.perf_counter()
     prepared = data.prepare(seed, synthetic_root if any(m != "authentic" for m in trained) else None,
                             photo_limit=sizes.authentic_train_limit, validation_photos=recipe.validation_photos,
+                            stratified=recipe.stratified,
                             progress=progress)
     timings["load"] = time.perf_counter() - start
     print(prepared.describe())

@@ -43,15 +43,18 @@ PRESETS: dict[str, Sizes] = {
 class Recipe:
     """How to train, on top of a size preset: the article's recipe, or the improved one.
 
-    ``validation_photos`` are carved from the 799 training photos (never the test photos) to choose
-    each real-photo stage's epoch; ``real_epochs_factor`` scales the epochs on real photos (the
-    synthetic stage keeps the preset's); ``train`` overrides fields of :class:`hotdog.train.TrainConfig`.
+    ``validation_photos`` are carved from the 799 training photos (never the test photos), by class
+    when ``stratified``, to choose each real-photo stage's epoch; ``real_epochs_factor`` and
+    ``synthetic_epochs_factor`` scale the preset's epochs on real photos and on renders; ``train``
+    overrides fields of :class:`hotdog.train.TrainConfig`.
     """
 
     name: str
     validation_photos: int = 0
     real_epochs_factor: float = 1.0
     train: dict = field(default_factory=dict)
+    synthetic_epochs_factor: float = 1.0
+    stratified: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)

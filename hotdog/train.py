@@ -27,7 +27,8 @@ import torch
 from torch import nn
 from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
-from hotdog import files, malloc, modes
+from hotdog import files, malloc, modes, tricks
+from hotdog.checkpoints import load_model  # noqa: F401  (where the notebooks and scripts have always found it)
 from hotdog.model import BinaryClassifier
 from hotdog.modes import MODES
 from hotdog.seeds import MIX_STREAM, epoch_seed
@@ -56,10 +57,18 @@ class TrainConfig:
     # with AVX-512 BF16 or AMX, CUDA GPUs with bf16), else fp32. See autocast_dtype().
     precision: str = "fp32"
     # The improved recipe (hotdog/settings.py RECIPES); the defaults switch it off and leave the article's loop.
-    augment: bool = False  # random crops, flips and colour jitter of every training image (data.augmentation)
+    augment: bool | str = False  # True or "crop": random crops, flips, colour jitter; "trivial": TrivialAugmentWide (tricks)
     weight_decay: float = 0.0  # > 0: decoupled weight decay (AdamW) instead of Adam
     mix_synthetic: float = 0.0  # "both": this share of each fine-tuning epoch is rendered images, the rest real
     patience: int | None = None  # with validation photos: end a real-photo stage after this many epochs without a better one
+    choose_epoch: bool = True  # with validation photos: keep a real-photo stage's best epoch (False: only watch them)
+    # The tuned recipe (hotdog/tricks.py); the defaults leave the article's loop as it is.
+    schedule: str = "constant"  # or "onecycle" / "cosine": learning_rate is the peak, per stage, stepped every batch
+    warmup: float = 0.25  # share of a stage's steps spent warming up to the peak
+    finetune_learning_rate: float | None = None  # "both": fine-tune with a fresh optimizer and schedule at this peak
+    label_smoothing: float = 0.0  # BCE targets 1 - s/2 and s/2
+    mixup: float = 0.0  # > 0: each batch mixed by MixUp or CutMix with Beta(mixup, mixup) weights
+    ema_decay: float = 0.0  # > 0: an exponential moving average of the weights is validated, tested and kept
 
     def __post_init__(self):
         """Every setting checked once, here, naming the field and what it takes."""
@@ -74,6 +83,14 @@ class TrainConfig:
             problems.append(f"mix_synthetic is a share of each batch, between 0 and 1, not {self.mix_synthetic}")
         if self.patience is not None and self.patience < 1:
             problems.append(f"patience is a number of epochs, 1 or more, or None, not {self.patience!r}")
+        if self.schedule not in tricks.SCHEDULES:
+            problems.append(f"schedule must be one of {', '.join(tricks.SCHEDULES)}, not {self.schedule!r}")
+        if tricks.augmentation_name(self.augment) not in (None, *tricks.AUGMENTATIONS):
+            problems.append(f"augment must be True, False or one of {', '.join(tricks.AUGMENTATIONS)}, not {self.augment!r}")
+        problems += [f"{name} must be from 0 to 1, not {getattr(self, name)!r}"
+                     for name in ("warmup", "label_smoothing", "ema_decay") if not 0 <= getattr(self, name) < 1]
+        if self.mixup < 0 or (self.finetune_learning_rate is not None and self.finetune_learning_rate <= 0):
+            problems.append("mixup must be 0 or more and finetune_learning_rate above 0 (or None)")
         if problems:
             raise ValueError("TrainConfig: " + "; ".join(problems))
         self.betas = tuple(self.betas)
@@ -83,7 +100,8 @@ class TrainConfig:
         """The epochs and batch size of a :class:`hotdog.settings.Sizes` preset, trained by ``recipe``
         (a :class:`hotdog.settings.Recipe`; default the article's), the rest as given."""
         factor = recipe.real_epochs_factor if recipe is not None else 1.0
-        fields = {"synthetic_epochs": sizes.synthetic_epochs, "finetune_epochs": round(sizes.finetune_epochs * factor),
+        synthetic = round(sizes.synthetic_epochs * (recipe.synthetic_epochs_factor if recipe is not None else 1.0))
+        fields = {"synthetic_epochs": synthetic, "finetune_epochs": round(sizes.finetune_epochs * factor),
                   "authentic_epochs": round(sizes.authentic_epochs * factor), "batch_size": sizes.batch_size,
                   **(recipe.train if recipe is not None else {}), **overrides}
         return cls(**fields)
@@ -147,18 +165,22 @@ def new_model(seed: int = 0) -> BinaryClassifier:
         return BinaryClassifier()
 
 
-def epoch_loader(data: Dataset, batch_size: int, seed: int, epoch: int, stage: int = 0) -> DataLoader:
-    """The article's shuffled loader (``drop_last=True``), its order fixed by seed, stage and epoch."""
+def epoch_loader(data: Dataset, batch_size: int, seed: int, epoch: int, stage: int = 0, mixup: float = 0.0) -> DataLoader:
+    """The article's shuffled loader (``drop_last=True``), its order fixed by seed, stage and epoch;
+    with ``mixup``, every batch mixed by MixUp or CutMix (:func:`hotdog.tricks.mixing_collate`)."""
     generator = torch.Generator().manual_seed(epoch_seed(seed, stage, epoch))
-    return DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True, generator=generator)
+    return DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True, generator=generator,
+                      collate_fn=tricks.mixing_collate(mixup) if mixup else None)
 
 
 def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer,
                     criterion: nn.Module, device: torch.device, channels_last: bool = True,
-                    progress=None, autocast: torch.dtype | None = None) -> dict:
+                    progress=None, autocast: torch.dtype | None = None, scheduler=None, ema=None,
+                    smoothing: float = 0.0) -> dict:
     """One pass over ``loader``; returns mean loss, training accuracy and images per second.
     With ``autocast`` (e.g. ``torch.bfloat16``) the forward pass runs in that precision; the loss is
-    computed in float32 outside it (``BCELoss`` is not autocast-safe)."""
+    computed in float32 outside it (``BCELoss`` is not autocast-safe). A ``scheduler`` and an ``ema``
+    (:mod:`hotdog.tricks`) step after every batch; ``smoothing`` softens the targets."""
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     start = time.perf_counter()
@@ -169,11 +191,15 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
         optimizer.zero_grad()
         with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
             output = model(data)
-        loss = criterion(output.float(), label.float())
+        loss = criterion(output.float(), tricks.smooth(label, smoothing))
         loss.backward()
+        rate = optimizer.param_groups[0]["lr"]
         optimizer.step()
+        for follower in (scheduler, ema):
+            if follower is not None:
+                follower.step() if follower is scheduler else follower.update_parameters(model)
         total_loss += loss.item() * len(label)
-        correct += (torch.round(output.detach().float()) == label).sum().item()
+        correct += (torch.round(output.detach().float()) == torch.round(label.float())).sum().item()
         seen += len(label)
         if progress is not None:
             progress.update(1)
@@ -182,7 +208,7 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
     if seen == 0:
         raise ValueError(f"no full batch to train on: {len(loader.dataset)} images, batch size {loader.batch_size}")
     return {"train_loss": total_loss / seen, "train_accuracy": correct / seen, "seconds": seconds,
-            "images_per_second": seen / seconds}
+            "images_per_second": seen / seconds, "learning_rate": rate}
 
 
 @torch.no_grad()
@@ -200,12 +226,13 @@ def save_atomic(obj, path: Path) -> None:
         torch.save(obj, tmp)
 
 
-def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
-    """The article's Adam, or with ``weight_decay`` AdamW (decoupled weight decay)."""
+def make_optimizer(model: nn.Module, config: TrainConfig, learning_rate: float | None = None) -> torch.optim.Optimizer:
+    """The article's Adam, or with ``weight_decay`` AdamW (decoupled weight decay), at ``learning_rate``
+    (default: the config's)."""
+    lr = learning_rate or config.learning_rate
     if config.weight_decay > 0:
-        return torch.optim.AdamW(model.parameters(), lr=config.learning_rate, betas=config.betas,
-                                 weight_decay=config.weight_decay)
-    return torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=config.betas)
+        return torch.optim.AdamW(model.parameters(), lr=lr, betas=config.betas, weight_decay=config.weight_decay)
+    return torch.optim.Adam(model.parameters(), lr=lr, betas=config.betas)
 
 
 def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConfig, epoch: int,
@@ -214,8 +241,10 @@ def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConf
     recipe, augmented, and for ``both``'s fine-tuning mixed with a fresh draw of rendered images."""
     from hotdog.data import Augmented
 
+    policy = tricks.augmentation_name(config.augment)
+
     def view(dataset):
-        return Augmented(dataset) if config.augment else dataset
+        return Augmented(dataset, tricks.augmentation(policy, dataset.images.shape[-1])) if policy else dataset
 
     if name == "authentic" and mode == "both" and config.mix_synthetic > 0:
         real, rendered = data["authentic"], data["synthetic"]
@@ -228,12 +257,13 @@ def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConf
 
 @torch.no_grad()
 def validation_score(model: nn.Module, data: Dataset, device: torch.device) -> dict:
-    """Accuracy and BCE loss on the validation photos."""
-    from hotdog.metrics import decide, predict
+    """Accuracy, BCE loss and AUC on the validation photos."""
+    from hotdog.metrics import auc, decide, predict
 
     probabilities, labels = predict(model, data, device=device)
     loss = nn.functional.binary_cross_entropy(probabilities.float().clamp(1e-7, 1 - 1e-7), labels.float()).item()
-    return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss}
+    return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss,
+            "val_auc": auc(probabilities, labels)}
 
 
 RESUME_KEYS = {"config", "model", "optimizer", "history"}  # what _State.save writes and resume needs
@@ -272,12 +302,21 @@ class _State:
     stage: int = 0  # the stage being trained
     done: int = 0  # epochs done in it
     best: dict | None = None  # the best epoch so far of a stage chosen on validation photos
+    scheduler: object = None  # the stage's learning-rate schedule (hotdog.tricks), if any
+    ema: nn.Module | None = None  # the stage's moving average of the weights, if any
+    followers: dict = field(default_factory=dict)  # their states read from a resume file, for the stage in progress
 
     def save(self, path: Path | None) -> None:
         if path is not None:
+            followers = {k: v.state_dict() for k, v in (("scheduler", self.scheduler), ("ema", self.ema)) if v is not None}
             save_atomic({"config": self.history.config, "model": self.model.state_dict(),
                          "optimizer": self.optimizer.state_dict(), "history": self.history.epochs,
-                         "selected": self.history.selected, "position": (self.stage, self.done), "best": self.best}, path)
+                         "selected": self.history.selected, "position": (self.stage, self.done), "best": self.best,
+                         "followers": followers}, path)
+
+    def evaluated(self) -> nn.Module:
+        """The network whose answers count: the moving average when there is one."""
+        return self.ema.module if self.ema is not None else self.model
 
     def resume(self, path: Path | None, stages: list[tuple[str, int]]) -> None:
         """Go on from ``path`` if it exists and was written with these settings."""
@@ -298,7 +337,7 @@ class _State:
         self.optimizer.load_state_dict(saved["optimizer"])
         self.history.epochs, self.history.selected = saved["history"], saved.get("selected", {})
         self.stage, self.done = tuple(saved.get("position") or _position(stages, len(self.history.epochs)))
-        self.best = saved.get("best")
+        self.best, self.followers = saved.get("best"), {**saved.get("followers", {}), "optimizer": saved["optimizer"]}
         print(f"resuming {self.history.mode} from {path} after {len(self.history.epochs)} epoch(s)")
 
 
@@ -323,21 +362,23 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
 
     config = setup.config
     loader = epoch_loader(epoch_data(name, setup.mode, setup.data, config, epoch, number), config.batch_size,
-                          config.seed, epoch, number)
+                          config.seed, epoch, number, config.mixup)
     # torchvision's random transforms draw from torch's global generator: fork it for the epoch and seed
     # the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
-    with torch.random.fork_rng(devices=[], enabled=config.augment), \
+    random = bool(config.augment) or config.mixup > 0
+    with torch.random.fork_rng(devices=[], enabled=random), \
             tqdm(total=len(loader), desc=f"{setup.mode}: {name} epoch {epoch + 1}/{epochs}",
                  disable=not setup.progress, unit="batch", leave=False) as bar:
-        if config.augment:
+        if random:
             torch.manual_seed(epoch_seed(config.seed, number, epoch))
         row = train_one_epoch(state.model, loader, state.optimizer, setup.criterion, setup.device,
-                              config.channels_last, bar, setup.autocast)
+                              config.channels_last, bar, setup.autocast, state.scheduler, state.ema,
+                              config.label_smoothing)
     row = {"stage": name, "epoch": epoch + 1, **row}
     if setup.test is not None:
-        row["test_accuracy"] = evaluate(state.model, setup.test, setup.device)
+        row["test_accuracy"] = evaluate(state.evaluated(), setup.test, setup.device)
     if setup.validation is not None:
-        row.update(validation_score(state.model, setup.validation, setup.device))
+        row.update(validation_score(state.evaluated(), setup.validation, setup.device))
     state.history.epochs.append(row)
     if setup.progress:
         extra = "".join(f", {k.replace('_', ' ')} {row[k]:.3f}" for k in ("val_accuracy", "test_accuracy") if k in row)
@@ -351,13 +392,28 @@ def _keep_if_best(state: _State, row: dict, patience: int | None) -> bool:
     validation loss); True once ``patience`` epochs have brought no better one."""
     score = (row["val_accuracy"], -row["val_loss"])
     if state.best is None or score > tuple(state.best["score"]):
-        state.best = {"score": score, "epoch": row["epoch"], "state": _plain_state(state.model)}
+        state.best = {"score": score, "epoch": row["epoch"], "state": _plain_state(state.evaluated())}
     return patience is not None and row["epoch"] - state.best["epoch"] >= patience
+
+
+def _begin_stage(state: _State, setup: _Setup, number: int, name: str, epochs: int) -> None:
+    """The stage's optimizer, schedule and moving average: fresh, or as a resume file left them."""
+    config, resuming = setup.config, number == state.stage and state.done > 0
+    if number > 0 and config.finetune_learning_rate and not resuming:  # "both": fine-tuning starts afresh
+        state.optimizer = make_optimizer(state.model, config, config.finetune_learning_rate)
+    steps = epochs * (len(epoch_data(name, setup.mode, setup.data, config, 0, number)) // config.batch_size)
+    state.scheduler = tricks.scheduler(state.optimizer, config.schedule, steps, config.warmup)
+    state.ema = tricks.averaged(state.model, config.ema_decay)
+    if resuming:  # a new schedule resets the optimizer's rate: load the saved states after making it
+        for key, follower in (("scheduler", state.scheduler), ("ema", state.ema), ("optimizer", state.optimizer)):
+            if follower is not None and key in state.followers:
+                follower.load_state_dict(state.followers[key])
 
 
 def _train_stage(state: _State, setup: _Setup, number: int, name: str, epochs: int) -> None:
     """The epochs of one stage; a stage on real photos with validation photos ends on its best epoch."""
-    select = setup.validation is not None and name == "authentic"
+    select = setup.validation is not None and name == "authentic" and setup.config.choose_epoch
+    _begin_stage(state, setup, number, name, epochs)
     for epoch in range(state.done if number == state.stage else 0, epochs):
         row = _run_epoch(state, setup, number, name, epoch, epochs)
         stop = select and _keep_if_best(state, row, setup.config.patience)
@@ -370,6 +426,9 @@ def _train_stage(state: _State, setup: _Setup, number: int, name: str, epochs: i
     if select and state.best is not None:  # keep the chosen epoch's weights
         state.model.load_state_dict(state.best["state"])
         state.history.selected[name] = state.best["epoch"]
+    elif state.ema is not None:  # keep the moving average
+        state.model.load_state_dict(state.ema.module.state_dict())
+    state.scheduler, state.ema = None, None
     if setup.checkpoint_dir is not None and name == "synthetic":
         save_atomic(_plain_state(state.model), modes.checkpoint(setup.checkpoint_dir, "synthetic"))
     state.stage, state.done, state.best = number + 1, 0, None
@@ -432,30 +491,3 @@ def _placed(model: nn.Module, device: torch.device, channels_last: bool) -> nn.M
 def _plain_state(model: nn.Module) -> dict:
     """A state dict in the default memory layout on the CPU, loadable by the article's own code."""
     return {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-
-
-def load_model(path: str | Path, device: str | None = None) -> BinaryClassifier:
-    """A BinaryClassifier with the weights in ``path``, ready for evaluation."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist; train a model first (`python -m hotdog run`).")
-    model = BinaryClassifier()
-    try:  # weights only: a checkpoint from a stranger cannot run code
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # noqa: BLE001  (not a torch file, truncated, or holding more than tensors)
-        raise ValueError(f"{path} is not a BinaryClassifier checkpoint (not a file of weights that torch.save "
-                         f"wrote, or a damaged one); retrain or re-download it.") from None
-    if not isinstance(state, dict):
-        raise ValueError(f"{path} holds a {type(state).__name__}, not a BinaryClassifier's weights; retrain or re-download it.")
-    expected = set(model.state_dict())
-    missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
-    if missing or unexpected:
-        raise ValueError(f"{path} holds the weights of another network: {len(missing)} of the BinaryClassifier's "
-                         f"{len(expected)} layers missing (e.g. {', '.join(missing[:3]) or '-'}), {len(unexpected)} "
-                         f"unknown (e.g. {', '.join(unexpected[:3]) or '-'}); retrain or re-download it.")
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as error:  # the right names with the wrong shapes
-        first = str(error).splitlines()[1].strip() if len(str(error).splitlines()) > 1 else str(error)[:200]
-        raise ValueError(f"{path} does not fit the BinaryClassifier ({first}); retrain or re-download it.") from None
-    return model.to(default_device(device)).eval()

@@ -140,3 +140,16 @@ def test_prepare_gives_one_runs_data_carved_and_decoded_once(authentic_root):
     photos_only = data.prepare(seed=1, photo_limit=96, progress=False)
     assert photos_only.synthetic is None and set(photos_only.training()) == {"authentic"}
     assert photos_only.test_photos() == prepared.test_photos()  # the split depends on the seed alone
+
+
+def test_a_stratified_carve_takes_each_class_in_proportion_by_seed():
+    from test_train import fake_images
+
+    photos = fake_images(100, 0)
+    photos.labels[:30] = 1  # 30 + 35 hotdogs of 100 (fake_images alternates the rest)
+    kept, validation = data.carve(photos, 20, seed=1, stratified=True)
+    hotdogs = sum(int(photos.labels[i]) for i in validation.indices)
+    assert len(validation) == 20 and len(kept) == 80 and hotdogs == 13  # 65 % of 20
+    assert not set(kept.indices) & set(validation.indices)
+    assert data.carve(photos, 20, seed=1, stratified=True)[1].indices == validation.indices
+    assert data.carve(photos, 20, seed=2, stratified=True)[1].indices != validation.indices

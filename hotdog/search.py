@@ -1,0 +1,138 @@
+"""The recipe search: training recipes tried on validation photos, never on the test photos.
+
+Every trial trains the article's network on split seed 0's 799 training photos less 160 validation
+photos carved from them by class (:func:`hotdog.data.carve`), on the ``article`` sizes (5,000
+renders; epochs scaled by the recipe), and is scored on those 160 photos only: accuracy, AUC, and
+both again with test-time flip. The 199 test photos of the split are never scored here, so a recipe
+chosen from this table has not seen them. Each trial writes ``results/recipe-search/<trial>.json``
+(its recipe, training config, every epoch's validation scores, the final scores and the time); a
+finished trial is skipped and a trial cut off resumes from its last epoch, so
+``python -m hotdog search`` finishes what is missing.
+
+The trials are few and each asks one question of the one before (see ``TRIALS``): a handful of
+chosen trials rather than a grid, since one costs 5 to 30 minutes on a 2-core CPU.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hotdog import data, files, metrics, modes, paths, settings
+from hotdog.train import TrainConfig, load_model, train
+
+SPLIT_SEED = 0
+VALIDATION_PHOTOS = 160
+FOLDER = "recipe-search"
+
+
+@dataclass(frozen=True)
+class Trial:
+    mode: str
+    recipe: settings.Recipe
+    question: str  # what this trial asks, against which other
+
+
+def _recipe(name: str, real: float = 1.0, synthetic: float = 1.0, **train) -> settings.Recipe:
+    return settings.Recipe(name, validation_photos=VALIDATION_PHOTOS, stratified=True, real_epochs_factor=real,
+                           synthetic_epochs_factor=synthetic, train={"choose_epoch": False, **train})
+
+
+# AdamW, a one-cycle schedule to a peak of 2e-3, random crops, flips and colour jitter, 100 epochs on photos
+ONECYCLE = {"augment": "crop", "weight_decay": 0.05, "schedule": "onecycle", "learning_rate": 2e-3}
+LONG = 100 / 30  # the article's 30 epochs of real photos become 100
+
+TRIALS: dict[str, Trial] = {
+    "article": Trial("authentic", _recipe("article"), "the article's recipe (Adam 1e-4, 30 epochs): the baseline"),
+    "onecycle": Trial("authentic", _recipe("onecycle", LONG, **ONECYCLE),
+                      "AdamW, one-cycle to 2e-3, crops/flips/jitter, 100 epochs: against article"),
+    "onecycle-smooth-ema": Trial("authentic", _recipe("onecycle-smooth-ema", LONG, **ONECYCLE, label_smoothing=0.1,
+                                                      ema_decay=0.99),
+                                 "label smoothing 0.1 and an EMA of the weights: against onecycle"),
+    "onecycle-trivial": Trial("authentic", _recipe("onecycle-trivial", LONG, **{**ONECYCLE, "augment": "trivial"}),
+                              "TrivialAugmentWide instead of colour jitter: against onecycle"),
+    "onecycle-mixup": Trial("authentic", _recipe("onecycle-mixup", LONG, **ONECYCLE, mixup=0.5),
+                            "MixUp or CutMix on every batch: against onecycle"),
+    "both-finetune": Trial("both", _recipe("both-finetune", 5.0, **ONECYCLE, finetune_learning_rate=1e-3),
+                           "10 epochs on 5,000 renders, then 100 on photos with a fresh one-cycle to 1e-3"),
+    "both-mixed": Trial("both", _recipe("both-mixed", 5.0, **ONECYCLE, finetune_learning_rate=1e-3, mix_synthetic=0.5),
+                        "as both-finetune, with half of every fine-tuning batch renders: against both-finetune"),
+}
+
+
+def folder(root: Path | None = None) -> Path:
+    return (root or paths.results_root()) / FOLDER
+
+
+def score(model, photos, flip: bool = False) -> dict:
+    """Accuracy (at 0.5) and AUC of ``model`` on ``photos``."""
+    probabilities, labels = metrics.predict(model, photos, flip=flip)
+    accuracy = (metrics.decide(probabilities) == labels).float().mean().item()
+    return {"accuracy": accuracy, "auc": metrics.auc(probabilities, labels), "n": len(labels)}
+
+
+def _scores(checkpoints: Path, mode: str, validation) -> dict:
+    """Each model the trial made, scored on the validation photos, plain and with test-time flip."""
+    out = {}
+    for produced in modes.produced((mode,)):
+        model = load_model(modes.checkpoint(checkpoints, produced))
+        out[produced] = {"plain": score(model, validation), "flip": score(model, validation, flip=True)}
+    return out
+
+
+def run_trial(name: str, *, sizes: settings.Sizes | None = None, synthetic_root: Path | None = None,
+              precision: str = "auto", root: Path | None = None, progress: bool = True) -> dict:
+    """Train trial ``name`` (skipped if its record exists) and score it on the validation photos."""
+    out = folder(root)
+    record_path = out / f"{name}.json"
+    if record_path.exists():
+        return json.loads(record_path.read_text())
+    trial, sizes = TRIALS[name], sizes or settings.sizes("article")
+    recipe = replace(trial.recipe, validation_photos=min(trial.recipe.validation_photos,
+                                                         (sizes.authentic_train_limit or 799) // 4))
+    config = TrainConfig.for_sizes(sizes, recipe, seed=SPLIT_SEED, precision=precision)
+    prepared = data.prepare(SPLIT_SEED, synthetic_root if trial.mode != "authentic" else None,
+                            photo_limit=sizes.authentic_train_limit, validation_photos=recipe.validation_photos,
+                            stratified=True, progress=progress)
+    start = time.perf_counter()
+    checkpoints = out / f"{name}.checkpoints"
+    _, history = train(trial.mode, prepared.training(), config, validation=prepared.validation,
+                       checkpoint_dir=checkpoints, progress=progress)
+    record = {"trial": name, "mode": trial.mode, "question": trial.question, "split_seed": SPLIT_SEED,
+              "sizes": sizes.as_dict(), "recipe": recipe.as_dict(), "n_train": len(prepared.authentic_train),
+              "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic or []),
+              "seconds": time.perf_counter() - start, "scores": _scores(checkpoints, trial.mode, prepared.validation),
+              "history": history.to_json(), "machine": _machine()}
+    files.write_json(record_path, record, indent=1, default=str)
+    return json.loads(record_path.read_text())  # exactly what a later call reads back
+
+
+def _machine() -> str:
+    from hotdog.experiment import machine
+
+    return machine()
+
+
+def load(root: Path | None = None) -> list[dict]:
+    """Every finished trial's record, in the order of ``TRIALS`` (then any others by name)."""
+    records = {p.stem: json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))}
+    order = [n for n in TRIALS if n in records] + sorted(n for n in records if n not in TRIALS)
+    return [records[n] for n in order]
+
+
+def table(records: list[dict]) -> str:
+    """The search as a markdown table: each trial's models on the validation photos."""
+    lines = ["| trial | model | epochs (renders + photos) | validation accuracy | AUC | with test-time flip | minutes |",
+             "|---|---|---|---|---|---|---|"]
+    for r in records:
+        config = r["history"]["config"]
+        for model, s in r["scores"].items():
+            epochs = (f"{config['synthetic_epochs']}" if model == "synthetic" else
+                      f"{config['synthetic_epochs']} + {config['finetune_epochs']}" if model == "both" else
+                      f"{config['authentic_epochs']}")
+            lines.append(f"| {r['trial']} | {modes.MODE_LABELS.get(model, model)} | {epochs} | "
+                         f"{s['plain']['accuracy']:.1%} | {s['plain']['auc']:.3f} | "
+                         f"{s['flip']['accuracy']:.1%} / {s['flip']['auc']:.3f} | {r['seconds'] / 60:.1f} |")
+    return "\n".join(lines)

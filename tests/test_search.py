@@ -1,0 +1,48 @@
+"""The recipe search (hotdog/search.py): trials scored on validation photos only, resumable, tabled."""
+
+import dataclasses
+import json
+
+import pytest
+
+from hotdog import paths, search, settings
+from hotdog.__main__ import main
+
+
+@pytest.fixture
+def tiny():
+    return dataclasses.replace(settings.sizes("tiny"), authentic_train_limit=64)
+
+
+def test_every_trial_chooses_on_validation_photos_carved_by_class():
+    for name, trial in search.TRIALS.items():
+        assert trial.recipe.validation_photos == 160 and trial.recipe.stratified, name
+        assert trial.recipe.train.get("choose_epoch") is False, name  # fixed epochs: the curve is watched, not used
+
+
+def test_a_trial_is_scored_on_validation_photos_and_never_on_the_test_photos(tiny, tmp_path, monkeypatch, authentic_root):
+    from hotdog import experiment
+
+    monkeypatch.setattr(experiment, "evaluate_checkpoints", lambda *a, **k: pytest.fail("the test photos were scored"))
+    record = search.run_trial("onecycle-mixup", sizes=tiny, root=tmp_path, progress=False)
+    assert record["n_validation"] == 16 and record["n_train"] == 48  # 64 photos, a quarter carved
+    scores = record["scores"]["authentic"]
+    assert set(scores) == {"plain", "flip"} and scores["plain"]["n"] == 16
+    assert all("val_auc" in e and "test_accuracy" not in e for e in record["history"]["epochs"])
+    assert json.loads((tmp_path / "recipe-search" / "onecycle-mixup.json").read_text())["trial"] == "onecycle-mixup"
+
+    monkeypatch.setattr(search, "train", lambda *a, **k: pytest.fail("a finished trial was trained again"))
+    assert search.run_trial("onecycle-mixup", sizes=tiny, root=tmp_path) == record
+    table = search.table(search.load(tmp_path))
+    assert "| onecycle-mixup | authentic only | 3 |" in table
+
+
+def test_both_trials_score_the_renders_only_model_too(tiny, tmp_path, authentic_root):
+    record = search.run_trial("both-finetune", sizes=tiny, synthetic_root=paths.sample_synthetic_dir(),
+                              root=tmp_path, progress=False)
+    assert set(record["scores"]) == {"synthetic", "both"} and record["n_synthetic"] == 320
+
+
+def test_the_search_command_names_an_unknown_trial(capsys):
+    assert main(["search", "grid-of-everything"]) == 1
+    assert "no trial named grid-of-everything" in capsys.readouterr().err
