@@ -209,3 +209,18 @@ def test_gallery_renders_each_switch_into_its_folder(tmp_path):
         for p in files:
             with Image.open(p) as image:
                 assert image.size == (32, 32) and image.mode == "RGB"
+
+
+def test_cycles_gpu_probe_warnings_are_dropped_and_everything_else_passes():
+    import subprocess
+    import sys
+
+    script = ("import os, sys\n"
+              "from hotdog.render.blender.session import without_gpu_probe_warnings\n"
+              "with without_gpu_probe_warnings():\n"
+              "    os.write(2, b'00:00.319  cycles | WARNING CUEW initialization failed: Error opening the library\\n')\n"
+              "    print('a real error', file=sys.stderr)\n"
+              "    os.write(2, b'HIPEW initialization failed: Error opening HIP dynamic library\\n')\n"
+              "print('after', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr.splitlines() == ["a real error", "after"]

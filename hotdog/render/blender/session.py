@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,3 +66,39 @@ def quiet_stdout():
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+
+
+# What Cycles writes to stderr when it looks for a GPU library that this machine does not have; harmless
+# (it renders on the CPU) and printed by every worker, so users took it for an error.
+GPU_PROBE_NOISE = (b"CUEW initialization failed", b"HIPEW initialization failed")
+
+
+@contextmanager
+def without_gpu_probe_warnings():
+    """Pass everything written to file descriptor 2 on as it comes, except Cycles' lines about GPU
+    libraries that are not there (:data:`GPU_PROBE_NOISE`)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    read, write = os.pipe()
+    os.dup2(write, 2)
+    os.close(write)
+
+    def pump():
+        with os.fdopen(read, "rb") as source:
+            for line in source:
+                if not any(noise in line for noise in GPU_PROBE_NOISE):
+                    os.write(saved, line)
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)  # the pipe's last writer goes, so the pump reads to the end and stops
+        thread.join(timeout=5)
+        os.close(saved)

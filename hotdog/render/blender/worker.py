@@ -35,7 +35,7 @@ from hotdog import files  # noqa: E402
 from hotdog.render import effects  # noqa: E402
 from hotdog.render.assets import MeshError  # noqa: E402
 from hotdog.render.blender.scene import DEFAULT_IMAGE_SIZE, DEFAULT_SAMPLES, Drawer  # noqa: E402
-from hotdog.render.blender.session import RenderError  # noqa: E402
+from hotdog.render.blender.session import RenderError, without_gpu_probe_warnings  # noqa: E402
 
 __all__ = ["RenderError", "main", "parse_args", "render_shard"]
 
@@ -66,12 +66,13 @@ def render_shard(records: list[dict], out_dir: str | os.PathLike, image_size: in
         return results
     size = image_size or todo[0].get("image_size") or DEFAULT_IMAGE_SIZE
     n_samples = samples or todo[0].get("samples") or DEFAULT_SAMPLES
-    drawer = Drawer(size, n_samples, threads)
-    try:
-        for record in todo:
-            results.append(_render_one(drawer, record, out_dir / record["file"]))
-    finally:
-        drawer.close()
+    with without_gpu_probe_warnings():
+        drawer = Drawer(size, n_samples, threads)
+        try:
+            for record in todo:
+                results.append(_render_one(drawer, record, out_dir / record["file"]))
+        finally:
+            drawer.close()
     return sorted(results, key=lambda r: r["index"])
 
 
