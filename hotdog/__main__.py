@@ -7,6 +7,7 @@
     python -m hotdog study NAME          # several seeds, each a JSON record, and the table over them
     python -m hotdog compare [NAME ...]  # the tables over seeds, from the records
     python -m hotdog search [TRIAL ...]  # the recipe search, on validation photos only
+    python -m hotdog transfer NAME       # the renderer's compass: renders alone, scored on split 0's 799 training photos
     python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
     python -m hotdog predict PHOTO [PHOTO ...]     # "Hotdog!" or "Not hotdog!"
 
@@ -177,6 +178,19 @@ def _search(args) -> None:
             print(f"== trial {name}: {search.TRIALS[name].question}")
             search.run_trial(name, synthetic_root=synthetic, precision=args.precision)
     print(search.table(search.load()))
+
+
+def _transfer(args) -> None:
+    from hotdog import transfer
+    from hotdog.render import RenderConfig
+
+    if not args.table:
+        if not args.name:
+            raise ValueError("transfer needs a NAME for the renderer variant (its record: results/transfer/NAME.json)")
+        config = RenderConfig(n_images=args.images, seed=args.seed, backgrounds_dir=_backgrounds(args)).without(*args.without)
+        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision)
+        print(f"{args.name}: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in record["summary"].items()))
+    print(transfer.table(transfer.load()))
 
 
 def _evaluate(args) -> None:
@@ -353,6 +367,22 @@ def _add_search(sub) -> None:
     p.set_defaults(func=_search)
 
 
+def _add_transfer(sub, switches) -> None:
+    p = sub.add_parser("transfer", help="the renderer's compass: train on renders alone, score AUC on the 799 "
+                                        "training photos of split seed 0 (results/transfer/NAME.json)")
+    p.add_argument("name", nargs="?", help="the renderer variant's name (its renders: data/transfer_NAME)")
+    p.add_argument("--images", type=COUNT, default=2000, help="renders to make and train on (default 2000)")
+    p.add_argument("--seed", type=SEED, default=0, help="the renders' seed")
+    p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
+    p.add_argument("--jobs", type=COUNT, default=2, help="parallel Blender worker processes")
+    p.add_argument("--without", nargs="+", default=[], choices=switches, metavar="SWITCH",
+                   help=f"render with these randomizations off: {', '.join(switches)}")
+    p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto")
+    p.add_argument("--table", action="store_true", help="only print the table of the variants measured so far")
+    p.set_defaults(func=_transfer)
+
+
 def _add_evaluate_and_predict(sub) -> None:
     p = sub.add_parser("evaluate", help="accuracy and its 95%% interval of a checkpoint on a folder of photos")
     p.add_argument("checkpoint", help="a .pt file saved by hotdog (e.g. results/small/checkpoints/...)")
@@ -380,6 +410,7 @@ def parser() -> argparse.ArgumentParser:
     _add_study(sub, RANDOMIZATIONS)
     _add_compare(sub)
     _add_search(sub)
+    _add_transfer(sub, RANDOMIZATIONS)
     _add_evaluate_and_predict(sub)
     return top
 
@@ -391,6 +422,7 @@ INTERRUPTED = {  # what Ctrl-C leaves behind, and how to go on
              "resumes from the last one",
     "study": "finished seeds and the epochs of the seed in training are kept; the same command goes on from there",
     "download": "the files that arrived whole are kept; the same command fetches the rest",
+    "transfer": "the renders and the finished seeds are kept; the same command goes on from there",
     "search": "finished trials and the epochs of the trial in training are kept; the same command goes on from there",
 }
 

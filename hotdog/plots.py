@@ -298,3 +298,23 @@ def real_share(points: dict[float, dict], title: str = "Fewer real photos: does 
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def search_curves(records: list[dict], title: str = "The recipe search: validation photos after every epoch"):
+    """Validation accuracy and AUC per epoch of each trial of :mod:`hotdog.search` (the stages on
+    real photos; a ``both`` trial's epochs on renders are left out, so every line starts at photos)."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
+    for record in records:
+        rows = [e for e in record["history"]["epochs"] if e["stage"] == "authentic" and "val_accuracy" in e]
+        x = np.arange(1, len(rows) + 1)
+        for ax, key in zip(axes, ("val_accuracy", "val_auc")):
+            if rows and key in rows[0]:
+                ax.plot(x, [e[key] for e in rows], lw=1.2, label=record["trial"],
+                        ls="--" if record["mode"] == "both" else "-")
+    for ax, name in zip(axes, ("accuracy", "AUC")):
+        ax.axhline(0.5, color="grey", lw=0.8)
+        ax.set(xlabel="epoch on real photos", ylabel=f"validation {name} (160 photos)", ylim=(0.45, 1.0))
+    axes[1].legend(fontsize=7, loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

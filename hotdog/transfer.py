@@ -1,0 +1,96 @@
+"""The renderer's compass: what a model trained on renders alone does on real photos.
+
+``python -m hotdog transfer NAME`` renders N images with a :class:`~hotdog.render.RenderConfig`,
+trains the article's network on them alone with a fixed recipe and budget (:data:`RECIPE`, the same
+for every renderer, so only the renders change), and scores it on the **799 training photos of split
+seed 0**: the renderer's development set. The 199 test photos of that split are never scored here,
+so a renderer chosen by this score can still be tested on them. It reports AUC (does the model rank
+hotdogs above the rest?), balanced accuracy and accuracy, for several training seeds, with the
+render and training time, in ``results/transfer/<name>.json``; a seed already in the record is not
+trained again, so a cut-off run goes on where it stopped. A renderer change that does not move this
+score is not kept for realism.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from hotdog import data, files, metrics, paths
+from hotdog.train import TrainConfig, train
+
+DEV_SPLIT = 0  # the split whose 799 training photos are the renderer's development set
+FOLDER = "transfer"
+# Renders alone, one recipe for every renderer: AdamW, one-cycle to 2e-3, crops/flips/jitter, 10 epochs.
+RECIPE = {"augment": "crop", "weight_decay": 0.05, "schedule": "onecycle", "learning_rate": 2e-3,
+          "synthetic_epochs": 10}
+
+
+def folder(root: Path | None = None) -> Path:
+    return (root or paths.results_root()) / FOLDER
+
+
+def development_photos(progress: bool = True) -> data.TensorImages:
+    """The 799 training photos of split seed 0, decoded."""
+    train_set, _ = data.split(data.authentic(), seed=DEV_SPLIT)
+    return data.cache(train_set, progress=progress)
+
+
+def score(model, photos) -> dict:
+    """AUC, balanced accuracy (the mean of the two classes' recall) and accuracy on ``photos``."""
+    probabilities, labels = metrics.predict(model, photos)
+    right = metrics.decide(probabilities) == labels
+    recall = [right[labels == c].float().mean().item() for c in (0, 1)]
+    return {"auc": metrics.auc(probabilities, labels), "balanced_accuracy": sum(recall) / 2,
+            "accuracy": right.float().mean().item(), "answered_hotdog": metrics.decide(probabilities).float().mean().item()}
+
+
+def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = None, n_jobs: int = 2,
+        precision: str = "auto", overrides: dict | None = None, root: Path | None = None, progress: bool = True) -> dict:
+    """Render (what is missing), then train and score one model per seed; returns the record."""
+    from hotdog.render import render_dataset
+
+    path = folder(root) / f"{name}.json"
+    record = json.loads(path.read_text()) if path.exists() else {"name": name, "seeds": {}}
+    renders = renders or paths.data_dir() / f"transfer_{name}"
+    report = render_dataset(renders, render_config, n_jobs=n_jobs, progress=progress)
+    record.update(render_config=render_config.as_dict(), renders=str(renders), n_images=render_config.n_images,
+                  dev_split=DEV_SPLIT, recipe={**RECIPE, **(overrides or {})})
+    record.setdefault("render", report)  # the report of the call that rendered them
+    images, photos = data.cache(data.synthetic(renders), progress=progress), development_photos(progress)
+    for seed in seeds:
+        if str(seed) in record["seeds"]:
+            continue
+        start = time.perf_counter()
+        config = TrainConfig(**record["recipe"], seed=seed, precision=precision, batch_size=min(64, len(images) // 2))
+        model, _ = train("synthetic", {"synthetic": images}, config, progress=progress)
+        record["seeds"][str(seed)] = {**score(model, photos), "train_seconds": time.perf_counter() - start}
+        record["summary"] = summarize(record)
+        files.write_json(path, record, indent=1, default=str)
+    return record
+
+
+def summarize(record: dict) -> dict:
+    """Mean, standard deviation and 95 % t-interval over the seeds of each score."""
+    runs = list(record["seeds"].values())
+    keys = ("auc", "balanced_accuracy", "accuracy")
+    return {k: metrics.over_seeds([r[k] for r in runs]) if len(runs) > 1 else {"mean": runs[0][k], "n": 1}
+            for k in keys}
+
+
+def load(root: Path | None = None) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
+
+
+def table(records: list[dict]) -> str:
+    """The renderer variants side by side: each score's mean over seeds (and its spread)."""
+    lines = ["| renders | images | seeds | AUC | balanced accuracy | accuracy | renders a minute |",
+             "|---|---|---|---|---|---|---|"]
+    for r in records:
+        s = r["summary"]
+        cell = lambda k: f"{s[k]['mean']:.3f}" + (f" (sd {s[k]['sd']:.3f})" if s[k]["n"] > 1 else "")  # noqa: E731
+        rate = r.get("render", {}).get("images_per_minute")
+        lines.append(f"| {r['name']} | {r['n_images']} | {len(r['seeds'])} | {cell('auc')} | "
+                     f"{cell('balanced_accuracy')} | {cell('accuracy')} | {rate if r['render'].get('n_rendered') else '-'} |")
+    return "\n".join(lines)

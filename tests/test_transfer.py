@@ -1,0 +1,53 @@
+"""The transfer score (hotdog/transfer.py): renders alone, scored on split 0's training photos only."""
+
+import json
+
+import pytest
+import torch
+
+from hotdog import data, transfer
+from hotdog.__main__ import main
+from hotdog.render import RenderConfig
+
+
+def test_the_score_counts_each_class_alike():
+    class Always(torch.nn.Module):  # answers "hotdog" for everything
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, x):
+            return torch.full((len(x),), 0.9) + 0 * self.w
+
+    photos = torch.utils.data.TensorDataset(torch.zeros(4, 3, 128, 128), torch.tensor([1, 0, 0, 0]))
+    s = transfer.score(Always(), photos)
+    assert s["accuracy"] == 0.25 and s["balanced_accuracy"] == 0.5 and s["auc"] == 0.5 and s["answered_hotdog"] == 1.0
+
+
+def test_the_development_photos_are_split_zeros_training_photos(authentic_root):
+    photos = transfer.development_photos(progress=False)
+    _, test = data.split(data.authentic(), seed=0)
+    assert len(photos) == 799
+    assert not set(photos.paths) & {test.dataset.samples[i][0] for i in test.indices}
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("bpy") is None, reason="no bpy to render with")
+def test_a_variant_is_rendered_trained_per_seed_and_resumed(tmp_path, monkeypatch, authentic_root):
+    monkeypatch.setattr(transfer, "RECIPE", {**transfer.RECIPE, "synthetic_epochs": 1})
+    small = data.cache(torch.utils.data.Subset(data.authentic(), list(range(0, 998, 25))), progress=False)
+    monkeypatch.setattr(transfer, "development_photos", lambda progress=True: small)
+    config = RenderConfig(n_images=16, image_size=128, samples=1)
+    record = transfer.run("tiny", config, seeds=(0, 1), renders=tmp_path / "renders", root=tmp_path, progress=False)
+    assert set(record["seeds"]) == {"0", "1"} and record["n_images"] == 16
+    assert record["summary"]["auc"]["n"] == 2 and 0 <= record["summary"]["auc"]["mean"] <= 1
+    saved = json.loads((tmp_path / "transfer" / "tiny.json").read_text())
+    assert saved["seeds"] == record["seeds"]
+    monkeypatch.setattr(transfer, "train", lambda *a, **k: pytest.fail("a finished seed was trained again"))
+    assert transfer.run("tiny", config, seeds=(0, 1), renders=tmp_path / "renders", root=tmp_path,
+                        progress=False)["seeds"] == record["seeds"]
+    assert "| tiny | 16 | 2 |" in transfer.table(transfer.load(tmp_path))
+
+
+def test_the_command_asks_for_a_name(capsys):
+    assert main(["transfer"]) == 1
+    assert "transfer needs a NAME" in capsys.readouterr().err
