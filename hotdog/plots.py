@@ -153,7 +153,7 @@ def confusion_matrices(results: dict[str, dict]):
     return fig
 
 
-def randomization_gallery(groups: dict[str, list], size: float = 1.25):
+def randomization_gallery(groups: dict[str, list], size: float = 2.0):
     """One row per randomization (switched on alone, everything else neutral), its renders side by side."""
     from PIL import Image
 
@@ -166,7 +166,7 @@ def randomization_gallery(groups: dict[str, list], size: float = 1.25):
                 spine.set_visible(False)
             if column < len(image_paths):
                 with Image.open(image_paths[column]) as image:
-                    ax.imshow(image.convert("RGB"))
+                    ax.imshow(image.convert("RGB"), interpolation="nearest")
         axes[row][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
     fig.suptitle("Each randomization on its own (all others fixed)")
     fig.tight_layout()
