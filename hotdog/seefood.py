@@ -170,7 +170,10 @@ def _show_uploads(value, model: torch.nn.Module) -> None:
     from IPython.display import display
 
     for name, content in uploaded_files(value):
-        figure = show_answer(*predict_bytes(name, content, model))
+        answer, photo = predict_bytes(name, content, model)
+        if photo is not None:  # the answer in words too (show_answer prints it when there is no photo)
+            print(f"{name}: {answer.verdict}")
+        figure = show_answer(answer, photo)
         if figure is not None:
             display(figure)
             plt.close(figure)
