@@ -45,8 +45,9 @@ class Recipe:
 
     ``validation_photos`` are carved from the 799 training photos (never the test photos), by class
     when ``stratified``, to choose each real-photo stage's epoch; ``real_epochs_factor`` and
-    ``synthetic_epochs_factor`` scale the preset's epochs on real photos and on renders; ``train``
-    overrides fields of :class:`hotdog.train.TrainConfig`.
+    ``synthetic_epochs_factor`` scale the preset's epochs on real photos and on renders
+    (``finetune_epochs_factor``, when given, ``both``'s real-photo epochs apart from ``authentic``'s);
+    ``train`` overrides fields of :class:`hotdog.train.TrainConfig`.
     """
 
     name: str
@@ -55,6 +56,7 @@ class Recipe:
     train: dict = field(default_factory=dict)
     synthetic_epochs_factor: float = 1.0
     stratified: bool = False
+    finetune_epochs_factor: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

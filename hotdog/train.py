@@ -101,7 +101,8 @@ class TrainConfig:
         (a :class:`hotdog.settings.Recipe`; default the article's), the rest as given."""
         factor = recipe.real_epochs_factor if recipe is not None else 1.0
         synthetic = round(sizes.synthetic_epochs * (recipe.synthetic_epochs_factor if recipe is not None else 1.0))
-        fields = {"synthetic_epochs": synthetic, "finetune_epochs": round(sizes.finetune_epochs * factor),
+        finetune = recipe.finetune_epochs_factor if recipe is not None and recipe.finetune_epochs_factor else factor
+        fields = {"synthetic_epochs": synthetic, "finetune_epochs": round(sizes.finetune_epochs * finetune),
                   "authentic_epochs": round(sizes.authentic_epochs * factor), "batch_size": sizes.batch_size,
                   **(recipe.train if recipe is not None else {}), **overrides}
         return cls(**fields)
