@@ -11,9 +11,10 @@ finished trial is skipped and a trial cut off resumes from its last epoch, so
 
 The trials are few and each asks one question of the one before (see ``TRIALS``): a handful of
 chosen trials rather than a grid, since one costs 10 to 45 minutes on a 2-core CPU. The rule for
-reading them, fixed before any result was in: 160 photos measure an accuracy to about +-7 points and
-an AUC near 0.8 to about +-0.07 (95 %, Hanley and McNeil), so an addition is kept only when it raises **both** the validation
-accuracy and the AUC of the trial it is compared with; otherwise the simpler recipe stays.
+reading them, fixed before any addition's trial ran: 160 photos measure an accuracy to about +-7
+points and an AUC near 0.8 to about +-0.07 (95 %, Hanley and McNeil), so an addition is kept only
+when it raises **both** the validation accuracy and the AUC of the trial it is compared with;
+otherwise the simpler recipe stays.
 """
 
 from __future__ import annotations
