@@ -47,12 +47,13 @@ def format_summary(summary: dict, title: str = "") -> str:
     """A study: the article's number beside our mean, spread and interval, then the paired tests."""
     n = len(summary["seeds"])
     lines = [title or f"{n} seeds ({', '.join(map(str, summary['seeds']))})",
-             f"{'trained on':<28}{'article':>9}{'mean':>9}{'sd':>7}   95% interval (t, {n} seeds)", "-" * 78]
+             f"{'trained on':<28}{'article':>9}{'mean':>9}{'sd':>7}   95% interval (t, {n} seeds)   AUC", "-" * 84]
     for mode in MODES:
         if mode in summary["regimes"]:
             s = summary["regimes"][mode]
+            auc = f"{s['auc']['mean']:.3f}" if "auc" in s else "-"
             lines.append(f"{MODE_LABELS[mode]:<28}{ARTICLE[mode]:>9.2%}{s['mean']:>9.2%}{s['sd']:>7.1%}"
-                         f"   {format_interval(s['interval95'], separator=' - ')}")
+                         f"   {format_interval(s['interval95'], separator=' - ')}{'':>9}{auc}")
     lines.append(f"always 'not hotdog' / majority class: {summary['majority_baseline']:.1%} on average")
     for name, pair in summary["pairs"].items():
         lines.append(f"{name:<22} difference {_difference(pair['difference'])}; {_mcnemar(pair['mcnemar'])}")
@@ -69,7 +70,8 @@ def format_versus(comparison: dict, name: str, reference: str) -> str:
 
 
 def _mean_cell(s: dict) -> str:
-    return f"**{s['mean']:.1%}** ({format_interval(s['interval95'])})" if s["n"] > 1 else f"**{s['mean']:.1%}**"
+    cell = f"**{s['mean']:.1%}** ({format_interval(s['interval95'])})" if s["n"] > 1 else f"**{s['mean']:.1%}**"
+    return cell + (f", AUC {s['auc']['mean']:.2f}" if "auc" in s else "")
 
 
 def _gain_cell(summary: dict) -> str:
@@ -81,8 +83,8 @@ def _gain_cell(summary: dict) -> str:
 
 
 def format_markdown(summaries: dict[str, dict]) -> str:
-    """The README's table: the article's single run beside each study's mean over seeds and its
-    95 % t-interval, and the gain of ``both`` over ``authentic`` with its interval and McNemar p."""
+    """The README's table: the article's single run beside each study's mean over seeds, its
+    95 % t-interval and the mean AUC over the seeds, and the gain of ``both`` over ``authentic`` with its interval and McNemar p."""
     names = list(summaries)
     lines = ["| trained on | article (1 run) | " + " | ".join(
         f"{name} ({len(summaries[name]['seeds'])} seeds)" for name in names) + " |", "|---" * (len(names) + 2) + "|"]

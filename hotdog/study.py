@@ -72,9 +72,18 @@ def _paired(a: list[tuple[dict, str]], b: list[tuple[dict, str]]) -> dict:
     return {"difference": metrics.over_seeds(differences), "mcnemar": metrics.mcnemar(right_a, right_b)}
 
 
+def _auc(record: dict, regime: str) -> float:
+    """The threshold-free AUC of one seed's regime, from its test photos' probabilities (older records lack it)."""
+    import torch
+
+    return metrics.auc(torch.tensor(record["results"][regime]["probabilities"]), torch.tensor(record["test_labels"]))
+
+
 def summarize(records: list[dict]) -> dict:
-    """Per regime: accuracy over seeds; per pair: paired difference and pooled McNemar test."""
-    regimes = {r: metrics.over_seeds([rec["results"][r]["accuracy"] for rec in records])
+    """Per regime: accuracy over seeds (and under ``auc`` the AUC over seeds); per pair: paired
+    difference and pooled McNemar test."""
+    regimes = {r: {**metrics.over_seeds([rec["results"][r]["accuracy"] for rec in records]),
+                   "auc": metrics.over_seeds([_auc(rec, r) for rec in records])}
                for r in REGIMES if all(r in rec["results"] for rec in records)}
     pairs = {}
     for a, b in PAIRS:

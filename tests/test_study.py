@@ -148,3 +148,13 @@ def test_a_seed_recorded_before_records_named_their_recipe_is_reused_as_it_is(mo
     recorded = paths.recorded_studies_dir()
     record = study.run_seed("small-fp32", 0, settings.sizes("small"), None, root=recorded, progress=False)
     assert record["recipe"]["name"] == "article" and record["results"] == study.load("small-fp32", recorded)[0]["results"]
+
+
+def test_every_regime_carries_its_auc_over_seeds_beside_the_accuracy():
+    from hotdog import paths, report, study
+
+    summary = study.summarize(study.load("article", paths.recorded_studies_dir()))
+    auc = summary["regimes"]["synthetic"]["auc"]
+    assert auc["n"] == 5 and 0.5 < auc["mean"] < 0.65  # renders alone: barely better than a coin
+    assert summary["regimes"]["both"]["auc"]["mean"] > auc["mean"]
+    assert f"AUC {auc['mean']:.2f}" in report.format_markdown({"article": summary})
