@@ -196,9 +196,10 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
         loss.backward()
         rate = optimizer.param_groups[0]["lr"]
         optimizer.step()
-        for follower in (scheduler, ema):
-            if follower is not None:
-                follower.step() if follower is scheduler else follower.update_parameters(model)
+        if scheduler is not None:  # a tuned recipe's learning-rate schedule (hotdog.tricks)
+            scheduler.step()
+        if ema is not None:  # and its moving average of the weights
+            ema.update_parameters(model)
         total_loss += loss.item() * len(label)
         correct += (torch.round(output.detach().float()) == torch.round(label.float())).sum().item()
         seen += len(label)
