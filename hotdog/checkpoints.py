@@ -6,6 +6,7 @@ from pathlib import Path
 
 import torch
 
+from hotdog.device import default_device
 from hotdog.model import BinaryClassifier
 
 
@@ -33,6 +34,4 @@ def load_model(path: str | Path, device: str | None = None) -> BinaryClassifier:
     except RuntimeError as error:  # the right names with the wrong shapes
         first = str(error).splitlines()[1].strip() if len(str(error).splitlines()) > 1 else str(error)[:200]
         raise ValueError(f"{path} does not fit the BinaryClassifier ({first}); retrain or re-download it.") from None
-    from hotdog.train import default_device
-
     return model.to(default_device(device)).eval()

@@ -29,6 +29,7 @@ from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
 from hotdog import files, malloc, modes, tricks
 from hotdog.checkpoints import load_model  # noqa: F401  (where the notebooks and scripts have always found it)
+from hotdog.device import default_device
 from hotdog.model import BinaryClassifier
 from hotdog.modes import MODES
 from hotdog.seeds import MIX_STREAM, epoch_seed
@@ -149,13 +150,6 @@ def native_bf16(device: torch.device) -> bool:
     if device.type == "cuda":
         return torch.cuda.is_bf16_supported()
     return device.type == "cpu" and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
-
-
-def default_device(device: str | None = None) -> torch.device:
-    """CUDA when there is one, else the CPU (or whatever ``device`` names)."""
-    if device:
-        return torch.device(device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def new_model(seed: int = 0) -> BinaryClassifier:
