@@ -62,7 +62,7 @@ def _render(args) -> None:
 
     n = args.images or settings.sizes(args.size).n_synthetic
     config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples,
-                          backgrounds_dir=_backgrounds(args)).without(*args.without)
+                          backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
     rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in rendered.items() if not isinstance(v, (list, dict))})
     if rendered["failed"]:
@@ -102,16 +102,22 @@ def _train(args) -> None:
     print(f"checkpoints and record in {out}")
 
 
-def _study_renders(args, sizes):
-    """The study's renders (rendered now unless --no-render; the same set for every seed) and their config."""
+def _study_renders(args, sizes, seed: int = 0):
+    """The study's renders (rendered now unless --no-render) and their config: one set for every seed,
+    or with --split-seed each seed's own (render seed = seed; seed 0's is the usual folder)."""
     from hotdog import paths
     from hotdog.render import RenderConfig
 
     if args.real_share is not None and not 0 < args.real_share <= 1:
         raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
-    config = RenderConfig(n_images=sizes.n_synthetic, seed=0, backgrounds_dir=_backgrounds(args)).without(*args.without)
+    if args.set and not args.synthetic:
+        raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
+    config = RenderConfig(n_images=sizes.n_synthetic, seed=seed,
+                          backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
     root = Path(args.synthetic) if args.synthetic else paths.renders_dir(sizes.n_synthetic, tuple(args.without),
                                                                          bool(args.backgrounds))
+    if seed:
+        root = root.with_name(f"{root.name}_render{seed}")
     if not args.no_render:  # renders only what is missing
         from hotdog.render import render_dataset
 
@@ -125,11 +131,14 @@ def _study(args) -> None:
     sizes = _sizes(args)
     if args.real_share is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
-    root, render_config = _study_renders(args, sizes)
+    needs_renders = "both" in args.modes
+    root, render_config = _study_renders(args, sizes) if needs_renders else (None, None)
     for seed in args.seeds:
-        print(f"== {args.name}: seed {seed}")
+        print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
+        if needs_renders and args.split_seed is not None and seed:
+            root, render_config = _study_renders(args, sizes, seed)
         study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe), precision=args.precision,
-                       trained=tuple(args.modes), render_config=render_config)
+                       trained=tuple(args.modes), render_config=render_config, split_seed=args.split_seed)
     print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 
@@ -187,7 +196,8 @@ def _transfer(args) -> None:
     if not args.table:
         if not args.name:
             raise ValueError("transfer needs a NAME for the renderer variant (its record: results/transfer/NAME.json)")
-        config = RenderConfig(n_images=args.images, seed=args.seed, backgrounds_dir=_backgrounds(args)).without(*args.without)
+        config = RenderConfig(n_images=args.images, seed=args.seed,
+                              backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
         record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision)
         print(f"{args.name}: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in record["summary"].items()))
     print(transfer.table(transfer.load()))
@@ -300,6 +310,9 @@ def _add_render(sub, switches) -> None:
                    help="randomizations to switch off, for an ablation: " + ", ".join(switches))
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
+    p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
+                   help="other RenderConfig fields, as JSON: e.g. surface_p=0.8 hdri_p=0.5 offcentre=0.3 "
+                        "distance_factor=[0.7,1.3] (see hotdog/render/spec.py)")
     p.add_argument("--blender", default=None,
                    help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
     p.set_defaults(func=_render)
@@ -339,6 +352,11 @@ def _add_study(sub, switches) -> None:
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
     p.add_argument("--real-share", type=float, default=None,
                    help="train on this share of the 799 real training photos (e.g. 0.1); the test photos stay the same")
+    p.add_argument("--split-seed", type=SEED, default=None,
+                   help="test every seed on this split's 199 photos; each seed then varies the initialisation, "
+                        "the batches and its own renders (render seed = seed)")
+    p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
+                   help="other RenderConfig fields, as JSON (with --synthetic DIR): e.g. surface_p=0.8 hdri_p=0.5")
     p.add_argument("--modes", nargs="+", choices=["both", "authentic"], default=["both", "authentic"],
                    help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need only both")
     p.set_defaults(func=_study)
@@ -378,6 +396,9 @@ def _add_transfer(sub, switches) -> None:
     p.add_argument("--without", nargs="+", default=[], choices=switches, metavar="SWITCH",
                    help=f"render with these randomizations off: {', '.join(switches)}")
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
+    p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
+                   help="other RenderConfig fields, as JSON: e.g. surface_p=0.8 hdri_p=0.5 offcentre=0.3 "
+                        "distance_factor=[0.7,1.3] (see hotdog/render/spec.py)")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto")
     p.add_argument("--table", action="store_true", help="only print the table of the variants measured so far")
     p.set_defaults(func=_transfer)

@@ -49,6 +49,7 @@ class RunRecord:
     device: str = ""
     autocast: str = ""  # what precision "auto" chose
     article: dict = field(default_factory=lambda: dict(metrics.ARTICLE))
+    split_seed: int | None = None  # the split's seed when it is not ``seed`` (a study with a fixed split)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -79,19 +80,22 @@ def machine() -> str:
 def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_path: Path,
              synthetic_root: Path | None = None, recipe: settings.Recipe | None = None, precision: str = "fp32",
              trained: tuple[str, ...] = modes.TRAINED, study: str | None = None, render_config: dict | None = None,
-             render_report: dict | None = None, reuse: bool = False, progress: bool = True) -> RunRecord:
+             render_report: dict | None = None, reuse: bool = False, split_seed: int | None = None,
+             progress: bool = True) -> RunRecord:
     """Train ``trained`` (e.g. ``("both", "authentic")``) on split ``seed`` with ``sizes``, ``recipe``
     (default: the article's) and ``precision``; test on that split's held-out photos; write the record
     to ``record_path`` and the models to ``checkpoints``. With ``reuse``, a record already at
     ``record_path`` is returned as it is (a study's finished seed); a run cut off mid-training resumes
-    from its last epoch either way."""
+    from its last epoch either way. ``split_seed`` fixes the 799/199 split while ``seed`` varies the
+    initialisation and the batches (default: ``seed`` does both)."""
     if reuse and record_path.exists():
         return RunRecord.read(record_path)
     trained = modes.check(trained)
     recipe = recipe or settings.recipe("article")
     config = TrainConfig.for_sizes(sizes, recipe, seed=seed, precision=precision)
     timings, start = {}, time.perf_counter()
-    prepared = data.prepare(seed, synthetic_root if any(m != "authentic" for m in trained) else None,
+    rendered = synthetic_root if any(m != "authentic" for m in trained) else None
+    prepared = data.prepare(seed if split_seed is None else split_seed, rendered,
                             photo_limit=sizes.authentic_train_limit, validation_photos=recipe.validation_photos,
                             stratified=recipe.stratified,
                             progress=progress)
@@ -114,6 +118,6 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_authentic_train=len(prepared.authentic_train), n_validation=len(prepared.validation or []),
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
-        autocast=str(autocast_dtype(config.precision, device)))
+        autocast=str(autocast_dtype(config.precision, device)), split_seed=split_seed)
     files.write_json(record_path, record.to_json(), indent=1, default=str)
     return RunRecord.read(record_path)  # exactly what a later call reads back

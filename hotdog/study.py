@@ -28,18 +28,19 @@ PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"
 def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path | None, *,
              recipe: settings.Recipe | None = None, precision: str = "fp32",
              trained: tuple[str, ...] = modes.TRAINED, render_config: dict | None = None,
-             root: Path | None = None, progress: bool = True) -> dict:
+             root: Path | None = None, split_seed: int | None = None, progress: bool = True) -> dict:
     """Train and test one seed of ``study`` (skipped if its JSON exists) with
     :func:`hotdog.experiment.run_once`; returns its record.
 
     ``trained`` are the training runs: ``both`` (which also yields the ``synthetic`` model) and
     ``authentic``; an ablation of the renderer needs only ``both``, since ``authentic`` never sees a
-    render. ``render_config`` is recorded as given (how the synthetic images were made)."""
+    render. ``render_config`` is recorded as given (how the synthetic images were made). ``split_seed``
+    tests every seed on the same photos (that split's), the seed varying the rest."""
     out = (root or paths.studies_dir()) / study
     record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=modes.check(trained, modes.TRAINED), study=study, render_config=render_config,
-                      reuse=True, progress=progress)
+                      reuse=True, split_seed=split_seed, progress=progress)
     return record.to_json()
 
 

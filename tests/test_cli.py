@@ -235,6 +235,19 @@ def test_render_command_names_a_missing_or_empty_backgrounds_folder(tmp_path, ca
     assert not (tmp_path / "renders").exists() or not list((tmp_path / "renders").rglob("*.png"))
 
 
+def test_render_command_sets_other_fields_and_names_the_fields_it_does_not_know(tmp_path, capsys):
+    import json
+
+    assert main(["render", "--images", "4", "--jobs", "1", "--dest", str(tmp_path / "renders"),
+                 "--set", "surface_p=1", "hdri_p=1", "offcentre=0.2"]) == 0
+    records = [json.loads(line) for line in (tmp_path / "renders" / "manifest.jsonl").read_text().splitlines()]
+    assert all(r["surface"] and r["world"]["hdri"] and "offset" in r["camera"] for r in records)
+    assert main(["render", "--images", "2", "--dest", str(tmp_path / "other"), "--set", "tables=1"]) == 1
+    assert "--set 'tables=1'" in capsys.readouterr().err and not (tmp_path / "other").exists()
+    assert main(["study", "s", "--size", "tiny", "--set", "surface_p=1"]) == 1
+    assert "--synthetic DIR" in capsys.readouterr().err
+
+
 def test_uploads_are_read_in_every_format_an_upload_comes_in(image_folder, monkeypatch):
     """ipywidgets 8 (a tuple of dicts), ipywidgets 7 (Colab's preinstalled: a dict of dicts) and
     google.colab.files.upload() (a dict of bytes) give the same photos and the same answers."""

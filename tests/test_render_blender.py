@@ -78,8 +78,23 @@ for i, kind in enumerate(SERVINGS):
     alpha = rgba[..., 3]
     scenery[kind] = {"centre_alpha": int(alpha[24:40, 24:40].min()), "covered": float((alpha > 0).mean()),
                      "objects": len(bpy.data.objects)}
+# a table of every surface kind, seen from above, then under a world HDRI; then neither again
+from hotdog.render.spec import SURFACE_KINDS, sample_hdri, sample_surface
+surroundings = {}
+for i, kind in enumerate(SURFACE_KINDS):
+    config = RenderConfig(seed=5, surface_p=1.0, hdri_p=1.0, surface_kinds=(kind,))
+    record = sample_record(config, 2 * i)
+    hdri = record["world"].pop("hdri")
+    record["camera"]["direction"] = [0.0, 0.0, 1.0]  # from above: the table fills the frame
+    alpha = drawer.render_rgba(record)[..., 3]
+    record["world"]["hdri"] = hdri
+    rgba = drawer.render_rgba(record)
+    surroundings[kind] = {"table_alpha": int(alpha.min()), "hdri_alpha": int(rgba[..., 3].min()),
+                          "spread": float(rgba[..., :3].std()), "hdri": hdri["name"]}
+record = sample_record(RenderConfig(seed=5), 1)  # a bare hotdog (record 0 lies on a napkin that fills the frame)
+surroundings["transparent_again"] = float((drawer.render_rgba(record)[..., 3] == 0).mean())
 drawer.clear()
-print("RESULT " + json.dumps({"food": out, "scenery": scenery, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),
+print("RESULT " + json.dumps({"food": out, "scenery": scenery, "surroundings": surroundings, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),
                               "materials": len(bpy.data.materials), "lights": len(bpy.data.lights),
                               "blender_png_reader_matches_pillow": same}))
 """
@@ -110,6 +125,17 @@ def test_servings_distractors_and_ground_render_around_the_food(serving, mesh_ch
     assert row["centre_alpha"] > 200  # the food is in the middle of the frame
     assert row["objects"] >= 4  # camera, food (with its serving and distractors), ground plane, lights
     assert row["covered"] > 0.1
+
+
+@pytest.mark.parametrize("kind", ["wood", "marble", "checked", "cloth", "metal", "slate", "paper"])
+def test_every_table_fills_the_frame_seen_from_above_and_a_world_hdri_fills_the_rest(kind, mesh_check):
+    row = mesh_check["surroundings"][kind]
+    assert row["table_alpha"] == 255  # no pixel left for the 2D background: the table is everywhere
+    assert row["hdri_alpha"] == 255 and row["spread"] > 5  # an opaque film, and an image, not a flat colour
+
+
+def test_a_record_without_a_world_hdri_leaves_the_film_transparent_again(mesh_check):
+    assert mesh_check["surroundings"]["transparent_again"] > 0.2  # the composited background shows there
 
 
 def test_clearing_leaves_only_the_camera(mesh_check):

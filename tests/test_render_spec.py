@@ -22,7 +22,7 @@ from hotdog.render.run import (
     write_manifest,
 )
 from hotdog.render.spec import (
-    NEUTRAL, RANDOMIZATIONS, RECORD_SCHEMA, RenderConfig, kelvin_to_rgb, random_quaternion, sample_records,
+    NEUTRAL, RANDOMIZATIONS, RECORD_SCHEMA, SURFACE_KINDS, RenderConfig, kelvin_to_rgb, random_quaternion, sample_records,
 )
 
 CONFIG = RenderConfig(n_images=40, seed=7)
@@ -573,3 +573,45 @@ def test_ground_shadow_is_a_catcher_or_a_2d_drop_shadow():
     assert shaded.shape == bg.shape and shaded.dtype == np.uint8
     assert shaded[20, 20].max() < 120 and (shaded[0, 0] == 200).all()  # dark under the food, untouched far away
     assert (effects.drop_shadow(bg, alpha, None) == bg).all()
+
+
+# --------------------------------------------------------------------------- scenes like food photos
+
+
+def test_records_of_a_config_without_photo_scenes_are_the_records_of_before():
+    # folders rendered before tables, HDRIs and off-centre framing existed still match their configs
+    for record in sample_records(RenderConfig(n_images=20, seed=3)):
+        assert "surface" not in record and "hdri" not in record["world"] and "offset" not in record["camera"]
+
+
+def test_tables_hdris_and_offcentre_framing_come_in_their_shares_and_change_nothing_else():
+    plain = sample_records(RenderConfig(n_images=400, seed=3))
+    config = RenderConfig(n_images=400, seed=3, surface_p=0.7, hdri_p=0.4, offcentre=0.3)
+    scened = sample_records(config)
+    tables = [r["surface"] for r in scened if r["surface"]]
+    assert 0.6 < len(tables) / 400 < 0.8
+    assert 0.3 < sum(bool(r["world"]["hdri"]) for r in scened) / 400 < 0.5
+    assert {t["kind"] for t in tables} == set(SURFACE_KINDS)
+    assert all(abs(d) <= 0.3 for r in scened for d in r["camera"]["offset"])
+    for a, b in zip(plain, scened):
+        assert a["food"] == b["food"] and a["lights"] == b["lights"] and a["effects"] == b["effects"]
+        if b["surface"]:  # real shadows on the table: no drop shadow, no shadow catcher
+            assert b["ground"] == {"shadow_catcher": False, "drop_shadow": None}
+        else:
+            assert a["ground"] == b["ground"]
+
+
+def test_background_switched_off_means_no_table_and_no_hdri():
+    records = sample_records(RenderConfig(n_images=30, seed=3, surface_p=1.0, hdri_p=1.0).without("background"))
+    assert all("surface" not in r and "hdri" not in r["world"] for r in records)
+
+
+def test_set_reads_fields_as_json_and_names_the_fields_it_does_not_know():
+    config = RenderConfig().with_settings(["surface_p=0.8", "distance_factor=[0.7,1.3]", "rotation_mode=uniform"])
+    assert config.surface_p == 0.8 and config.distance_factor == (0.7, 1.3) and config.rotation_mode == "uniform"
+    with pytest.raises(ValueError, match="surface_p"):
+        RenderConfig().with_settings(["surface=0.8"])
+    with pytest.raises(ValueError, match="share between 0 and 1"):
+        RenderConfig().with_settings(["hdri_p=2"])
+    with pytest.raises(ValueError, match="unknown surface_kinds"):
+        RenderConfig(surface_kinds=("lava",))

@@ -158,3 +158,13 @@ def test_every_regime_carries_its_auc_over_seeds_beside_the_accuracy():
     assert auc["n"] == 5 and 0.5 < auc["mean"] < 0.65  # renders alone: barely better than a coin
     assert summary["regimes"]["both"]["auc"]["mean"] > auc["mean"]
     assert f"AUC {auc['mean']:.2f}" in report.format_markdown({"article": summary})
+
+
+def test_a_fixed_split_tests_every_seed_on_the_same_photos_and_the_seed_varies_the_rest(tmp_path):
+    records = [study.run_seed("fixed", seed, SIZES, None, root=tmp_path, trained=("authentic",), split_seed=0,
+                              progress=False) for seed in (0, 1)]
+    assert records[0]["test_photos"] == records[1]["test_photos"] and records[1]["split_seed"] == 0
+    assert records[0]["results"]["authentic"]["probabilities"] != records[1]["results"]["authentic"]["probabilities"]
+    own_split = study.run_seed("own", 1, SIZES, None, root=tmp_path, trained=("authentic",), progress=False)
+    assert own_split["test_photos"] != records[1]["test_photos"] and own_split["split_seed"] is None
+    assert study.versus(records, records)["authentic"]["seeds"] == [0, 1]  # paired: the same photos

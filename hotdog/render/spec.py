@@ -21,7 +21,7 @@ records, so a folder rendered by older code is recognised as such.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,10 @@ RECORD_SCHEMA = 2
 LABELS = (HOTDOG, NOT_HOTDOG)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 ROTATION_MODES = ("uniform", "food_photo")
+# Tables the food can stand on, drawn in 3D with Blender's procedural textures (blender/surfaces.py)
+SURFACE_KINDS = ("wood", "marble", "checked", "cloth", "metal", "slate", "paper")
+# The world HDRIs bundled with the bpy wheel (datafiles/studiolights/world/<name>.exr): light and surroundings
+HDRIS = ("city", "courtyard", "forest", "interior", "night", "studio", "sunrise", "sunset")
 # Each randomization can be switched off on its own (RenderConfig.randomize[name] = False); it then
 # takes the fixed neutral value below, and every other part of the record stays as it was, because
 # each part draws from its own generator (aspect_rng).
@@ -126,6 +130,13 @@ class RenderConfig:
     contrast: tuple[float, float] = (0.85, 1.15)
     jpeg_p: float = 0.5
     jpeg_quality: tuple[int, int] = (30, 95)
+    # --- scenes like food photos (part of the "background" and "camera" switches; all off by default, and
+    # records without them are exactly the records of before) ---
+    surface_p: float = 0.0  # share of images whose food stands on a 3D table (wood, marble, cloth...) with
+    surface_kinds: tuple[str, ...] = SURFACE_KINDS  # real shadows; above its horizon the background shows
+    hdri_p: float = 0.0  # share of images lit by one of the bpy wheel's world HDRIs, which is also seen behind
+    hdri_strength: tuple[float, float] = (0.3, 1.2)  # the table (instead of the composited background)
+    offcentre: float = 0.0  # the food's centre moves by up to this share of the half-frame, each way
 
     def __post_init__(self):
         unknown = set(self.randomize) - set(RANDOMIZATIONS)
@@ -137,6 +148,12 @@ class RenderConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise ValueError(f"RenderConfig.{name} must be a whole number, {low} or more, not {value!r}")
+        for name in ("surface_p", "hdri_p", "offcentre"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"RenderConfig.{name} is a share between 0 and 1, not {getattr(self, name)!r}")
+        unknown = set(self.surface_kinds) - set(SURFACE_KINDS)
+        if unknown:
+            raise ValueError(f"unknown surface_kinds {sorted(unknown)}; choose from {SURFACE_KINDS}")
         if not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
             raise ValueError(f"RenderConfig.seed must be a whole number from 0 to {2**32 - 1}, not {self.seed!r}")
 
@@ -154,6 +171,24 @@ class RenderConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def with_settings(self, settings: list[str]) -> "RenderConfig":
+        """This config with ``FIELD=VALUE`` settings (the command line's ``--set``); a value is read as
+        JSON (``surface_p=0.8``, ``distance_factor=[0.7,1.3]``), lists become tuples."""
+        import json
+
+        names = {f.name for f in fields(self)} - {"n_images", "seed", "randomize"}
+        changes = {}
+        for setting in settings:
+            name, sep, text = setting.partition("=")
+            if not sep or name not in names:
+                raise ValueError(f"--set {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                value = text  # a bare word: a string
+            changes[name] = tuple(value) if isinstance(value, list) else value
+        return replace(self, **changes)
 
 
 def image_seed(seed: int, index: int) -> int:
@@ -218,7 +253,59 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
                         if config.on("distractors") else []),
         "effects": sample_effects(aspect_rng(seed, "effects"), config),
     }
+    add_photo_scene(record, config)
     return clean(record)
+
+
+def add_photo_scene(record: dict, config: RenderConfig) -> None:
+    """The parts of a food photo's scene, each only in records of configs that ask for it (so records
+    of other configs are unchanged): the camera's off-centre shift, a 3D table and a world HDRI. A table
+    casts real shadows, so it replaces the 2D drop shadow and the shadow catcher."""
+    seed = record["seed"]
+    if config.offcentre > 0 and config.on("camera"):
+        rng = aspect_rng(seed, "offcentre")
+        record["camera"]["offset"] = rng.uniform(-config.offcentre, config.offcentre, 2).tolist()
+    if config.surface_p > 0 and config.on("background"):
+        record["surface"] = sample_surface(aspect_rng(seed, "surface"), config)
+        if record["surface"]:
+            record["ground"] = {"shadow_catcher": False, "drop_shadow": None}
+    if config.hdri_p > 0 and config.on("background"):
+        record["world"]["hdri"] = sample_hdri(aspect_rng(seed, "hdri"), config)
+
+
+def sample_surface(rng: np.random.Generator, config: RenderConfig) -> dict | None:
+    """A table under the food (``surface_p`` of the images): its kind, two colours, the texture's
+    scale (pattern cells per food radius), rotation, roughness and bump."""
+    if rng.random() >= config.surface_p:
+        return None
+    kind = config.surface_kinds[int(rng.integers(len(config.surface_kinds)))]
+    base, second = SURFACE_COLORS[kind]
+    if kind in ("checked", "cloth") and rng.random() < 0.5:  # tablecloths come in every colour
+        base = _background_color(rng)
+    return {"kind": kind, "colors": [_jitter_color(rng, base), _jitter_color(rng, second)],
+            "scale": _u(rng, 0.5, 3.0), "rotation_deg": _u(rng, 0, 180), "roughness": _u(rng, 0.25, 0.9),
+            "bump": _u(rng, 0.05, 0.4)}
+
+
+# each surface kind's two colours (sRGB): wood grain, marble veins, cloth checks, brushed metal, slate, paper
+SURFACE_COLORS = {"wood": ((0.45, 0.28, 0.14), (0.25, 0.14, 0.06)), "marble": ((0.9, 0.89, 0.86), (0.45, 0.45, 0.47)),
+                  "checked": ((0.75, 0.1, 0.08), (0.95, 0.95, 0.92)), "cloth": ((0.8, 0.78, 0.72), (0.6, 0.58, 0.52)),
+                  "metal": ((0.7, 0.7, 0.72), (0.5, 0.5, 0.52)), "slate": ((0.18, 0.18, 0.19), (0.1, 0.1, 0.11)),
+                  "paper": ((0.92, 0.9, 0.84), (0.8, 0.72, 0.55))}
+
+
+def sample_hdri(rng: np.random.Generator, config: RenderConfig) -> dict | None:
+    """A world HDRI (``hdri_p`` of the images): which, its turn about the vertical and its strength."""
+    if rng.random() >= config.hdri_p:
+        return None
+    return {"name": HDRIS[int(rng.integers(len(HDRIS)))], "rotation_deg": _u(rng, 0, 360),
+            "strength": _u(rng, *config.hdri_strength)}
+
+
+def _jitter_color(rng: np.random.Generator, color) -> list[float]:
+    """``color`` with its hue nudged and its value scaled, so tables of one kind differ."""
+    c = np.asarray(color) * rng.uniform(0.7, 1.25) + rng.normal(0, 0.04, 3)
+    return np.clip(c, 0, 1).tolist()
 
 
 # --------------------------------------------------------------------------- samplers

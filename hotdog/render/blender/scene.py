@@ -23,7 +23,7 @@ import numpy as np
 from hotdog import malloc
 from hotdog.render import effects
 from hotdog.render.assets import MESH_KIND
-from hotdog.render.blender import meshes
+from hotdog.render.blender import meshes, surroundings
 from hotdog.render.blender.session import import_bpy, quiet_stdout
 from hotdog.render.foods import build_record_food
 from hotdog.render.shapes import camera_axes, frame_camera, quaternion_matrix
@@ -201,10 +201,11 @@ class Drawer:
         self.camera.matrix_world = Matrix(matrix.tolist())
         self.camera.data.lens = cam["focal_mm"]
         self.camera.data.sensor_width = cam["sensor_mm"]
-        self.camera.data.shift_x, self.camera.data.shift_y = shift_x, shift_y
+        dx, dy = cam.get("offset", (0.0, 0.0))  # off-centre: a share of the half-frame (Blender: of the frame)
+        self.camera.data.shift_x, self.camera.data.shift_y = shift_x - dx / 2, shift_y - dy / 2
         radius = float(np.linalg.norm(world_verts, axis=1).max())
         self.camera.data.clip_start = max(1e-4, (distance - radius) * 0.5)
-        self.camera.data.clip_end = distance + radius * 4
+        self.camera.data.clip_end = distance + radius * 2 * surroundings.TABLE_RADII  # the table, too
         return distance
 
     def set_lights(self, record: dict, radius: float) -> None:
@@ -235,21 +236,22 @@ class Drawer:
             self.scene.collection.objects.link(obj)
 
     def set_world(self, record: dict) -> None:
-        background = next(n for n in self.scene.world.node_tree.nodes if n.bl_idname == "ShaderNodeBackground")
-        background.inputs["Color"].default_value = (*record["world"]["color"][:3], 1.0)
-        background.inputs["Strength"].default_value = record["world"]["strength"]
+        surroundings.set_world(self, record["world"])
 
     def render_rgba(self, record: dict) -> np.ndarray:
         """The food alone on a transparent background, ``(size, size, 4)`` uint8 with straight alpha."""
         self.clear()
         self.floor_z = None
         _, world_verts = self.build(record)
-        if record.get("ground", {}).get("shadow_catcher"):
-            if self.floor_z is None:  # a mesh file: the lowest framed vertex
-                self.floor_z = float(world_verts[:, 2].min())
-            self.add_ground(float(np.linalg.norm(world_verts, axis=1).max()))
+        radius = float(np.linalg.norm(world_verts, axis=1).max())
+        if self.floor_z is None:  # a mesh file: the lowest framed vertex
+            self.floor_z = float(world_verts[:, 2].min())
+        if record.get("surface"):
+            surroundings.add_table(self, record["surface"], self.floor_z, radius)
+        elif record.get("ground", {}).get("shadow_catcher"):
+            self.add_ground(radius)
         self.place_camera(record, world_verts)
-        self.set_lights(record, float(np.linalg.norm(world_verts, axis=1).max()))
+        self.set_lights(record, radius)
         self.set_world(record)
         path = os.path.join(self.tmp_dir, "render.png")
         self.scene.render.filepath = path
