@@ -79,7 +79,7 @@ for i, kind in enumerate(SERVINGS):
     scenery[kind] = {"centre_alpha": int(alpha[24:40, 24:40].min()), "covered": float((alpha > 0).mean()),
                      "objects": len(bpy.data.objects)}
 # a table of every surface kind, seen from above, then under a world HDRI; then neither again
-from hotdog.render.spec import SURFACE_KINDS, sample_hdri, sample_surface
+from hotdog.render.scenery import SURFACE_KINDS
 surroundings = {}
 for i, kind in enumerate(SURFACE_KINDS):
     config = RenderConfig(seed=5, surface_p=1.0, hdri_p=1.0, surface_kinds=(kind,))

@@ -31,6 +31,7 @@ from hotdog.render.assets import MESH_KIND, list_meshes
 from hotdog.render.foods import (
     FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors, sample_serving,
 )
+from hotdog.render.scenery import HDRIS, SURFACE_KINDS, add_photo_scene, background_color as _background_color
 from hotdog.render.shapes import quaternion_multiply
 
 # The version of a record's layout and meaning, in every record ("schema"). Raise it whenever the same
@@ -43,10 +44,6 @@ RECORD_SCHEMA = 2
 LABELS = (HOTDOG, NOT_HOTDOG)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 ROTATION_MODES = ("uniform", "food_photo")
-# Tables the food can stand on, drawn in 3D with Blender's procedural textures (blender/surfaces.py)
-SURFACE_KINDS = ("wood", "marble", "checked", "cloth", "metal", "slate", "paper")
-# The world HDRIs bundled with the bpy wheel (datafiles/studiolights/world/<name>.exr): light and surroundings
-HDRIS = ("city", "courtyard", "forest", "interior", "night", "studio", "sunrise", "sunset")
 # Each randomization can be switched off on its own (RenderConfig.randomize[name] = False); it then
 # takes the fixed neutral value below, and every other part of the record stays as it was, because
 # each part draws from its own generator (aspect_rng).
@@ -257,57 +254,6 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
     return clean(record)
 
 
-def add_photo_scene(record: dict, config: RenderConfig) -> None:
-    """The parts of a food photo's scene, each only in records of configs that ask for it (so records
-    of other configs are unchanged): the camera's off-centre shift, a 3D table and a world HDRI. A table
-    casts real shadows, so it replaces the 2D drop shadow and the shadow catcher."""
-    seed = record["seed"]
-    if config.offcentre > 0 and config.on("camera"):
-        rng = aspect_rng(seed, "offcentre")
-        record["camera"]["offset"] = rng.uniform(-config.offcentre, config.offcentre, 2).tolist()
-    if config.surface_p > 0 and config.on("background"):
-        record["surface"] = sample_surface(aspect_rng(seed, "surface"), config)
-        if record["surface"]:
-            record["ground"] = {"shadow_catcher": False, "drop_shadow": None}
-    if config.hdri_p > 0 and config.on("background"):
-        record["world"]["hdri"] = sample_hdri(aspect_rng(seed, "hdri"), config)
-
-
-def sample_surface(rng: np.random.Generator, config: RenderConfig) -> dict | None:
-    """A table under the food (``surface_p`` of the images): its kind, two colours, the texture's
-    scale (pattern cells per food radius), rotation, roughness and bump."""
-    if rng.random() >= config.surface_p:
-        return None
-    kind = config.surface_kinds[int(rng.integers(len(config.surface_kinds)))]
-    base, second = SURFACE_COLORS[kind]
-    if kind in ("checked", "cloth") and rng.random() < 0.5:  # tablecloths come in every colour
-        base = _background_color(rng)
-    return {"kind": kind, "colors": [_jitter_color(rng, base), _jitter_color(rng, second)],
-            "scale": _u(rng, 0.5, 3.0), "rotation_deg": _u(rng, 0, 180), "roughness": _u(rng, 0.25, 0.9),
-            "bump": _u(rng, 0.05, 0.4)}
-
-
-# each surface kind's two colours (sRGB): wood grain, marble veins, cloth checks, brushed metal, slate, paper
-SURFACE_COLORS = {"wood": ((0.45, 0.28, 0.14), (0.25, 0.14, 0.06)), "marble": ((0.9, 0.89, 0.86), (0.45, 0.45, 0.47)),
-                  "checked": ((0.75, 0.1, 0.08), (0.95, 0.95, 0.92)), "cloth": ((0.8, 0.78, 0.72), (0.6, 0.58, 0.52)),
-                  "metal": ((0.7, 0.7, 0.72), (0.5, 0.5, 0.52)), "slate": ((0.18, 0.18, 0.19), (0.1, 0.1, 0.11)),
-                  "paper": ((0.92, 0.9, 0.84), (0.8, 0.72, 0.55))}
-
-
-def sample_hdri(rng: np.random.Generator, config: RenderConfig) -> dict | None:
-    """A world HDRI (``hdri_p`` of the images): which, its turn about the vertical and its strength."""
-    if rng.random() >= config.hdri_p:
-        return None
-    return {"name": HDRIS[int(rng.integers(len(HDRIS)))], "rotation_deg": _u(rng, 0, 360),
-            "strength": _u(rng, *config.hdri_strength)}
-
-
-def _jitter_color(rng: np.random.Generator, color) -> list[float]:
-    """``color`` with its hue nudged and its value scaled, so tables of one kind differ."""
-    c = np.asarray(color) * rng.uniform(0.7, 1.25) + rng.normal(0, 0.04, 3)
-    return np.clip(c, 0, 1).tolist()
-
-
 # --------------------------------------------------------------------------- samplers
 
 
@@ -482,14 +428,6 @@ def _u(rng: np.random.Generator, low: float, high: float) -> float:
 
 def _tint(rng: np.random.Generator, amount: float) -> list[float]:
     return np.clip(1 - rng.uniform(0, amount, 3), 0, 1).tolist()
-
-
-def _background_color(rng: np.random.Generator) -> list[float]:
-    """Table, wall and plate colours: mostly muted, sometimes bright."""
-    if rng.random() < 0.7:
-        grey = rng.uniform(0.15, 0.95)
-        return np.clip(grey + rng.normal(0, 0.08, 3), 0, 1).tolist()
-    return rng.random(3).tolist()
 
 
 def list_photos(folder: str | Path | None) -> list[str]:
