@@ -615,3 +615,13 @@ def test_set_reads_fields_as_json_and_names_the_fields_it_does_not_know():
         RenderConfig().with_settings(["hdri_p=2"])
     with pytest.raises(ValueError, match="unknown surface_kinds"):
         RenderConfig(surface_kinds=("lava",))
+
+
+def test_everyday_dishes_come_only_when_asked_for_and_then_all_of_them():
+    classic = set(kinds_with_label(NOT_HOTDOG))
+    assert {r["food"]["kind"] for r in sample_records(RenderConfig(n_images=400, seed=2)) if r["label"] == NOT_HOTDOG} == classic
+    dishes = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
+    kinds = {r["food"]["kind"] for r in dishes if r["label"] == NOT_HOTDOG}
+    assert kinds == set(kinds_with_label(NOT_HOTDOG, dishes=True)) and len(kinds - classic) >= 16
+    again = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
+    assert json.loads(json.dumps(dishes)) == again  # plain JSON, and the same config gives the same records

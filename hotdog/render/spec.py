@@ -76,7 +76,8 @@ class RenderConfig:
     seed: int = 0
     image_size: int = 128
     samples: int = 2
-    not_hotdog_kinds: tuple[str, ...] = ()  # empty: every registered not-hotdog food
+    not_hotdog_kinds: tuple[str, ...] = ()  # empty: every registered not-hotdog food (with dishes: the dishes too)
+    dishes: bool = False  # also the 16 everyday dishes (soup, salad, pasta, bread, sushi...: foods/__init__.py)
     # camera: direction on the upper hemisphere, distance so the food fills 1/factor of the frame
     elevation_deg: tuple[float, float] = (10.0, 75.0)
     distance_factor: tuple[float, float] = (1.05, 1.4)
@@ -203,10 +204,11 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
     config = config or RenderConfig()
     photos = list_photos(config.backgrounds_dir)
     meshes = list_meshes(config.meshes_dir)
-    not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG)
+    not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG, config.dishes)
     for name in not_hotdog:
         if name not in FOODS or FOODS[name].label != NOT_HOTDOG:
-            raise ValueError(f"{name!r} is not a registered not-hotdog food; choose from {kinds_with_label(NOT_HOTDOG)}")
+            raise ValueError(f"{name!r} is not a registered not-hotdog food; choose from "
+                             f"{kinds_with_label(NOT_HOTDOG, dishes=True)}")
     return [sample_record(config, index, not_hotdog, photos, meshes) for index in range(config.n_images)]
 
 
@@ -219,7 +221,7 @@ def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
                   photos: list[str] | None = None, meshes: dict[str, list[str]] | None = None) -> dict:
     """The record of image ``index``: everything random about it, each part from its own generator."""
-    not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG)
+    not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG, config.dishes)
     seed = image_seed(config.seed, index)
     label = label_of(index)
     rng = aspect_rng(seed, "kind")

@@ -14,6 +14,7 @@ One module per concern::
     hotdog.py        the hotdog (bun, sausage, toppings) and sausages without a bun
     burger.py, pizza.py, donut.py, fries.py, banana.py, sub_sandwich.py, burrito.py, taco.py,
     corn_dog.py, plated_meal.py      the other kinds, one each
+    bowls.py, bakery.py, plates.py   everyday dishes, several each (RenderConfig(dishes=True))
     servings.py      what the food lies on: bare, plate, napkin, paper tray, foil
     distractors.py   small objects around the food
     materials.py     the one way a builder's parts get their shader settings; the material jitter
@@ -32,6 +33,7 @@ from typing import Callable
 
 import numpy as np
 
+from hotdog.render.foods import bakery, bowls, plates
 from hotdog.render.foods.banana import sample_banana, build_banana
 from hotdog.render.foods.burger import sample_burger, build_burger
 from hotdog.render.foods.burrito import sample_burrito, build_burrito
@@ -69,6 +71,7 @@ class FoodKind:
     label: str  # "hotdog" or "not_hotdog"
     sample: Callable[[np.random.Generator], dict]
     build: Callable[[dict], Food]
+    menu: str = "classic"  # "classic": in every render; "dishes": only with RenderConfig(dishes=True)
 
 
 FOODS: dict[str, FoodKind] = {
@@ -85,11 +88,20 @@ FOODS: dict[str, FoodKind] = {
     "corn_dog": FoodKind("corn_dog", NOT_HOTDOG, sample_corn_dog, build_corn_dog),
     "plated_meal": FoodKind("plated_meal", NOT_HOTDOG, sample_plated_meal, build_plated_meal),
 }
+# everyday dishes (bowls.py, bakery.py, plates.py): the dozens of other foods the not-hotdog photos show;
+# rendered with RenderConfig(dishes=True), so renders made before they existed keep their records
+DISHES = {"soup": bowls, "salad": bowls, "rice_bowl": bowls, "noodles": bowls, "cake_slice": bakery,
+          "pancakes": bakery, "cookies": bakery, "bread": bakery, "muffin": bakery, "pasta": plates,
+          "fried_egg": plates, "sushi": plates, "skewer": plates, "spring_rolls": plates, "fruit": plates,
+          "ice_cream": plates}
+FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(module, f"sample_{name}"), getattr(module, f"build_{name}"),
+                             "dishes") for name, module in DISHES.items()})
 
 
-def kinds_with_label(label: str) -> list[str]:
-    """Names of the registered food kinds that carry ``label``, in registry order."""
-    return [name for name, kind in FOODS.items() if kind.label == label]
+def kinds_with_label(label: str, dishes: bool = False) -> list[str]:
+    """Names of the registered food kinds that carry ``label``, in registry order (the everyday dishes
+    only with ``dishes``)."""
+    return [name for name, kind in FOODS.items() if kind.label == label and (dishes or kind.menu == "classic")]
 
 
 def build_food(kind: str, params: dict) -> Food:
