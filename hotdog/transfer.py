@@ -9,6 +9,11 @@ hotdogs above the rest?), balanced accuracy and accuracy, for several training s
 render and training time, in ``results/transfer/<name>.json``; a seed already in the record is not
 trained again, so a cut-off run goes on where it stopped. A renderer change that does not move this
 score is not kept for realism.
+
+A second, cheaper signal comes the other way round (``reverse``): how well a model trained on real
+photos alone (:data:`REFERENCE`, the recipe search's ``onecycle`` trial: split 0's training photos
+less its validation photos) tells the renders' hotdogs from the rest. Renders it ranks well look, to
+it, like the photos it learned from.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ FOLDER = "transfer"
 # Renders alone, one recipe for every renderer: AdamW, one-cycle to 2e-3, crops/flips/jitter, 10 epochs.
 RECIPE = {"augment": "crop", "weight_decay": 0.05, "schedule": "onecycle", "learning_rate": 2e-3,
           "synthetic_epochs": 10}
+
+
+# a model trained on real photos alone, for the reverse score (python -m hotdog search onecycle)
+REFERENCE = Path("recipe-search") / "onecycle.checkpoints" / "binary_classifier_authentic.pt"
 
 
 def folder(root: Path | None = None) -> Path:
@@ -59,6 +68,9 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
                   dev_split=DEV_SPLIT, recipe={**RECIPE, **(overrides or {})})
     record.setdefault("render", report)  # the report of the call that rendered them
     images, photos = data.cache(data.synthetic(renders), progress=progress), development_photos(progress)
+    reference = (root or paths.results_root()) / REFERENCE
+    if "reverse" not in record and reference.exists():
+        record["reverse"] = reverse(images, reference)
     for seed in seeds:
         if str(seed) in record["seeds"]:
             continue
@@ -69,6 +81,13 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
         record["summary"] = summarize(record)
         files.write_json(path, record, indent=1, default=str)
     return record
+
+
+def reverse(images, checkpoint: Path) -> dict:
+    """AUC and balanced accuracy of the real-photo model at ``checkpoint`` on the renders."""
+    from hotdog.train import load_model
+
+    return {**score(load_model(checkpoint), images), "checkpoint": str(checkpoint)}
 
 
 def summarize(record: dict) -> dict:
@@ -85,12 +104,14 @@ def load(root: Path | None = None) -> list[dict]:
 
 def table(records: list[dict]) -> str:
     """The renderer variants side by side: each score's mean over seeds (and its spread)."""
-    lines = ["| renders | images | seeds | AUC | balanced accuracy | accuracy | renders a minute |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| renders | images | seeds | AUC | balanced accuracy | accuracy | renders a minute | reverse AUC |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in records:
         s = r["summary"]
         cell = lambda k: f"{s[k]['mean']:.3f}" + (f" (sd {s[k]['sd']:.3f})" if s[k]["n"] > 1 else "")  # noqa: E731
         rate = r.get("render", {}).get("images_per_minute")
+        back = f"{r['reverse']['auc']:.3f}" if "reverse" in r else "-"
         lines.append(f"| {r['name']} | {r['n_images']} | {len(r['seeds'])} | {cell('auc')} | "
-                     f"{cell('balanced_accuracy')} | {cell('accuracy')} | {rate if r['render'].get('n_rendered') else '-'} |")
+                     f"{cell('balanced_accuracy')} | {cell('accuracy')} | {rate if r['render'].get('n_rendered') else '-'} | "
+                     f"{back} |")
     return "\n".join(lines)

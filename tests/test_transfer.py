@@ -46,6 +46,17 @@ def test_a_variant_is_rendered_trained_per_seed_and_resumed(tmp_path, monkeypatc
     assert transfer.run("tiny", config, seeds=(0, 1), renders=tmp_path / "renders", root=tmp_path,
                         progress=False)["seeds"] == record["seeds"]
     assert "| tiny | 16 | 2 |" in transfer.table(transfer.load(tmp_path))
+    assert "reverse" not in record  # no real-photo model to score the renders with in tmp_path
+
+
+def test_the_reverse_score_is_a_real_photo_model_scoring_the_renders(tmp_path):
+    from hotdog import model as article_model
+
+    net = article_model.BinaryClassifier()
+    torch.save(net.state_dict(), tmp_path / "m.pt")
+    renders = torch.utils.data.TensorDataset(torch.rand(8, 3, 128, 128) * 2 - 1, torch.tensor([1, 0] * 4))
+    out = transfer.reverse(renders, tmp_path / "m.pt")
+    assert 0 <= out["auc"] <= 1 and out["checkpoint"] == str(tmp_path / "m.pt") and "balanced_accuracy" in out
 
 
 def test_the_command_asks_for_a_name(capsys):
