@@ -204,7 +204,7 @@ def _transfer(args) -> None:
 
 
 def _evaluate(args) -> None:
-    from hotdog import data, metrics, report
+    from hotdog import calibration, data, metrics, report
     from hotdog.train import load_model
 
     model = load_model(args.checkpoint)  # a missing or foreign checkpoint is named before any photo is decoded
@@ -217,6 +217,11 @@ def _evaluate(args) -> None:
         print(f"evaluating on the held-out test photos of split seed {args.seed} ({len(folder)} photos)")
     cached = data.cache(folder)
     probabilities, labels = metrics.predict(model, cached)
+    fitted = calibration.for_checkpoint(args.checkpoint)
+    if fitted:
+        probabilities = calibration.apply(probabilities, fitted)
+        print(f"calibrated as its sidecar says (Platt, fitted on {fitted['n']} validation photos): it answers "
+              f"hotdog from a raw probability of {calibration.threshold(fitted):.2f}")
     summary = metrics.summarize(probabilities, labels)
     print(f"accuracy {summary['accuracy']:.2%} ({summary['correct']}/{summary['total']}), "
           f"95% interval {report.format_interval(summary['interval95'], separator=' - ')}; confusion (rows true, "

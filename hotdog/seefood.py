@@ -32,9 +32,13 @@ def shipped_info() -> dict:
 
 
 def shipped_model(device: str | None = None) -> torch.nn.Module:
+    """The shipped model, with the calibration of its sidecar (if it has one) as ``model.calibration``."""
+    from hotdog import calibration
     from hotdog.train import load_model
 
-    return load_model(SHIPPED, device)
+    model = load_model(SHIPPED, device)
+    model.calibration = calibration.for_checkpoint(SHIPPED)
+    return model
 
 
 @dataclass
@@ -99,10 +103,13 @@ def load_for_model(path: Path) -> torch.Tensor:
 
 
 def probability(model: torch.nn.Module, photo: Image.Image) -> float:
-    """The model's probability of hotdog for one photo."""
+    """The model's probability of hotdog for one photo (calibrated, when the model carries a calibration)."""
+    from hotdog import calibration
+
     model.eval()
     with torch.no_grad():
-        return float(model(data.transform()(photo).unsqueeze(0).to(next(model.parameters()).device))[0])
+        raw = float(model(data.transform()(photo).unsqueeze(0).to(next(model.parameters()).device))[0])
+    return calibration.apply(raw, getattr(model, "calibration", None))
 
 
 def judge(source, model: torch.nn.Module, name: str | None = None) -> tuple[Answer, Image.Image | None]:
