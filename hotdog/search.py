@@ -113,6 +113,23 @@ def run_trial(name: str, *, sizes: settings.Sizes | None = None, synthetic_root:
     return json.loads(record_path.read_text())  # exactly what a later call reads back
 
 
+def calibration_for(name: str, regime: str, root: Path | None = None) -> dict:
+    """Platt scaling of trial ``name``'s ``regime`` model, fitted on the trial's validation photos: the
+    calibration a model trained with this recipe on all training photos ships with (hotdog/calibration.py)."""
+    from hotdog import calibration
+
+    record = json.loads((folder(root) / f"{name}.json").read_text())
+    checkpoint = modes.checkpoint(folder(root) / f"{name}.checkpoints", regime)
+    if not checkpoint.exists():
+        raise FileNotFoundError(f"{checkpoint} is missing: checkpoints are not committed; rerun the trial "
+                                f"(remove {folder(root) / f'{name}.json'}, then python -m hotdog search {name})")
+    prepared = data.prepare(record["split_seed"], None, photo_limit=record["sizes"]["authentic_train_limit"],
+                            validation_photos=record["n_validation"], stratified=True, progress=False)
+    probabilities, labels = metrics.predict(load_model(checkpoint), prepared.validation)
+    return {**calibration.fit(probabilities.numpy(), labels.numpy()), "fitted_on": f"the {len(labels)} validation "
+            f"photos of recipe-search trial {name!r} (split seed {record['split_seed']}), its {regime} model"}
+
+
 def _machine() -> str:
     from hotdog.experiment import machine
 

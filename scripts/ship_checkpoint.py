@@ -34,9 +34,12 @@ def main() -> None:
     parser.add_argument("--size", default="small")
     parser.add_argument("--study", default=None, help="a study under results/studies (instead of a run)")
     parser.add_argument("--seed", type=int, default=0, help="with --study: which seed's model to ship")
+    parser.add_argument("--calibrate", default=None, metavar="TRIAL",
+                        help="with --study: record the Platt scaling of this recipe-search trial (the same recipe, "
+                             "fitted on its validation photos) in the sidecar")
     args = parser.parse_args()
     if args.study:
-        return ship_from_study(args.study, args.seed)
+        return ship_from_study(args.study, args.seed, args.calibrate)
     run = paths.results_dir(args.size)
     summary = json.loads((run / "summary.json").read_text())
     mode, result = max(summary["results"].items(), key=lambda item: item[1]["accuracy"])
@@ -52,7 +55,7 @@ def main() -> None:
     print(f"{SHIPPED} ({SHIPPED.stat().st_size / 1e6:.1f} MB): {mode}, accuracy {result['accuracy']:.2%}")
 
 
-def ship_from_study(name: str, seed: int) -> None:
+def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
     from hotdog import study
 
     records = study.load(name)
@@ -76,6 +79,14 @@ def ship_from_study(name: str, seed: int) -> None:
             "study": {"name": name, "seeds": summary["seeds"], "mean": over["mean"], "interval95": over["interval95"],
                       "why_this_seed": "the regime with the best mean over seeds; seed 0's model, not the best seed, "
                                        "so its accuracy is not picked on the photos that measure it"}}
+    if calibrate:
+        from hotdog import calibration, data, metrics, search
+
+        info["calibration"] = search.calibration_for(calibrate, regime)
+        test = data.cache(data.split(data.authentic(), seed=seed)[1], progress=False)
+        probabilities, labels = metrics.predict(model, test)
+        calibrated = metrics.summarize(calibration.apply(probabilities, info["calibration"]), labels)
+        info["calibrated"] = {k: calibrated[k] for k in ("accuracy", "correct", "total", "interval95")}
     files.write_text(SHIPPED.with_suffix(".json"), json.dumps(info, indent=1) + "\n")
     print(f"{SHIPPED} ({SHIPPED.stat().st_size / 1e6:.1f} MB): {regime} of study {name!r} seed {seed}, "
           f"accuracy {correct / total:.2%} (mean over {len(records)} seeds {over['mean']:.2%})")

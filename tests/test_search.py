@@ -35,6 +35,8 @@ def test_a_trial_is_scored_on_validation_photos_and_never_on_the_test_photos(tin
     assert search.run_trial("onecycle-mixup", sizes=tiny, root=tmp_path) == record
     table = search.table(search.load(tmp_path))
     assert "| onecycle-mixup | authentic only | 3 |" in table
+    fitted = search.calibration_for("onecycle-mixup", "authentic", root=tmp_path)  # on the same 16 photos
+    assert fitted["n"] == 16 and fitted["a"] == fitted["a"] and "onecycle-mixup" in fitted["fitted_on"]  # not NaN
 
 
 def test_both_trials_score_the_renders_only_model_too(tiny, tmp_path, authentic_root):
