@@ -68,23 +68,31 @@ def quiet_stdout():
         os.close(devnull)
 
 
-# What Cycles writes to stderr when it looks for a GPU library that this machine does not have; harmless
-# (it renders on the CPU) and printed by every worker, so users took it for an error.
+# What Cycles writes when it looks for a GPU library that this machine does not have; harmless (it
+# renders on the CPU) and printed by every worker, so users took it for an error. Blender 5 writes it
+# to stdout, older versions to stderr.
 GPU_PROBE_NOISE = (b"CUEW initialization failed", b"HIPEW initialization failed")
 
 
 @contextmanager
 def without_gpu_probe_warnings():
-    """Pass everything written to file descriptor 2 on as it comes, except Cycles' lines about GPU
-    libraries that are not there (:data:`GPU_PROBE_NOISE`)."""
+    """Pass everything written to file descriptors 1 and 2 on as it comes, except Cycles' lines about
+    GPU libraries that are not there (:data:`GPU_PROBE_NOISE`)."""
+    with _filtered(1, sys.stdout), _filtered(2, sys.stderr):
+        yield
+
+
+@contextmanager
+def _filtered(fd: int, stream):
+    """Route file descriptor ``fd`` through a pipe whose reader drops the GPU probe lines."""
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
+        stream.flush()
+        saved = os.dup(fd)
+    except (OSError, ValueError, AttributeError):
         yield
         return
     read, write = os.pipe()
-    os.dup2(write, 2)
+    os.dup2(write, fd)
     os.close(write)
 
     def pump():
@@ -98,7 +106,7 @@ def without_gpu_probe_warnings():
     try:
         yield
     finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)  # the pipe's last writer goes, so the pump reads to the end and stops
+        stream.flush()
+        os.dup2(saved, fd)  # the pipe's last writer goes, so the pump reads to the end and stops
         thread.join(timeout=5)
         os.close(saved)
