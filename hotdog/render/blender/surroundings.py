@@ -96,6 +96,18 @@ def _texture(nodes, links, kind: str, vector):
     return node.outputs["Fac"]
 
 
+def _sample_map(world, resolution: int | None) -> None:
+    """Cycles samples an HDRI's bright spots from a map it rebuilds whenever the world changes: at its
+    automatic size that rebuild makes a render 13 times slower (53 against 670 images a minute in one
+    process); 64 pixels keep the sun and the windows. A flat world keeps Cycles' own choice."""
+    settings = getattr(world, "cycles", None)
+    if settings is None or not hasattr(settings, "sampling_method"):
+        return
+    settings.sampling_method = "MANUAL" if resolution else "AUTOMATIC"
+    if resolution:
+        settings.sample_map_resolution = resolution
+
+
 def hdri_path(name: str) -> str:
     """The bundled world HDRI ``name`` (``city``, ``studio``, ...) of the ``bpy`` in use."""
     bpy = import_bpy()
@@ -118,6 +130,7 @@ def set_world(drawer, world: dict) -> None:
         tree.links.remove(link)
     hdri = world.get("hdri")
     drawer.scene.render.film_transparent = not hdri
+    _sample_map(drawer.scene.world, 64 if hdri else None)
     if not hdri:
         background.inputs["Color"].default_value = (*world["color"][:3], 1.0)
         background.inputs["Strength"].default_value = world["strength"]
