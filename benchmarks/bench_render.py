@@ -3,6 +3,7 @@
     python benchmarks/bench_render.py              # 800 images at 128x128, Cycles 2 samples (the default)
     python benchmarks/bench_render.py --n 50 --jobs 1 2 4 --samples 8 4 2
     HOTDOG_BLENDER=/path/to/blender python benchmarks/bench_render.py
+    python benchmarks/bench_render.py --jobs 2 --set surface_p=0.8 hdri_p=0.5   # a scene change, side by side
 
 Each run renders the same records into a fresh temporary folder (nothing is skipped) and counts the
 whole call: worker start-up, Blender import, rendering, effects and PNG writing.
@@ -30,7 +31,11 @@ def main() -> None:
     parser.add_argument("--samples", type=int, nargs="+", default=[2], help="Cycles sample counts to compare")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="worker counts to compare")
     parser.add_argument("--blender", default=os.environ.get("HOTDOG_BLENDER"), help="Python with bpy or Blender executable")
+    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
+                        help="also render with these RenderConfig fields and print its speed against the default's")
     args = parser.parse_args()
+    if args.set:
+        return _compare_settings(args)
 
     print(f"{args.n} images, {args.size}x{args.size}, full randomization, {os.cpu_count()} CPU cores, "
           f"renderer: {args.blender or 'bpy in worker processes'}")
@@ -55,6 +60,20 @@ def _compare_workers(config: RenderConfig, args) -> None:
         for n_jobs, report in rows[1:]:
             if n_jobs != rows[0][0]:
                 print(f"  speed-up of {n_jobs} workers over {rows[0][0]}: {report['images_per_minute'] / base:.2f}x")
+
+
+def _compare_settings(args) -> None:
+    """The default config, then the same records with ``--set``, on ``args.jobs[-1]`` workers."""
+    n_jobs = args.jobs[-1]
+    base = RenderConfig(n_images=args.n, image_size=args.size, samples=args.samples[0])
+    rates = []
+    for label, config in (("default", base), (" ".join(args.set), base.with_settings(args.set))):
+        _fresh_pool()
+        with tempfile.TemporaryDirectory(prefix="hotdog-bench-") as out:
+            report = render_dataset(out, config, n_jobs=n_jobs, blender=args.blender, progress=False)
+        rates.append(report["images_per_minute"])
+        print(f"  {label}: {report['images_per_minute']:7.1f} images/minute on {n_jobs} worker(s)")
+    print(f"  with the settings: {rates[1] / rates[0]:.2f}x the default's speed")
 
 
 def _fresh_pool() -> None:
