@@ -623,5 +623,7 @@ def test_everyday_dishes_come_only_when_asked_for_and_then_all_of_them():
     dishes = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
     kinds = {r["food"]["kind"] for r in dishes if r["label"] == NOT_HOTDOG}
     assert kinds == set(kinds_with_label(NOT_HOTDOG, dishes=True)) and len(kinds - classic) >= 16
+    hotdogs = [r["food"]["kind"] for r in dishes if r["label"] == "hotdog"]
+    assert set(hotdogs) == {"hotdog", "hotdogs"} and 0.25 < hotdogs.count("hotdogs") / len(hotdogs) < 0.42
     again = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
     assert json.loads(json.dumps(dishes)) == again  # plain JSON, and the same config gives the same records

@@ -42,6 +42,7 @@ from hotdog.render.shapes import quaternion_multiply
 RECORD_SCHEMA = 2
 
 LABELS = (HOTDOG, NOT_HOTDOG)
+HOTDOGS_P = 1 / 3  # RenderConfig(dishes=True): the share of hotdog images with several hotdogs
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 ROTATION_MODES = ("uniform", "food_photo")
 # Each randomization can be switched off on its own (RenderConfig.randomize[name] = False); it then
@@ -77,7 +78,8 @@ class RenderConfig:
     image_size: int = 128
     samples: int = 2
     not_hotdog_kinds: tuple[str, ...] = ()  # empty: every registered not-hotdog food (with dishes: the dishes too)
-    dishes: bool = False  # also the 16 everyday dishes (soup, salad, pasta, bread, sushi...: foods/__init__.py)
+    dishes: bool = False  # also the 16 everyday dishes (soup, salad, pasta, bread, sushi...: foods/__init__.py),
+    # and a third of the hotdog images with two to four hotdogs in a row
     # camera: direction on the upper hemisphere, distance so the food fills 1/factor of the frame
     elevation_deg: tuple[float, float] = (10.0, 75.0)
     distance_factor: tuple[float, float] = (1.05, 1.4)
@@ -225,7 +227,10 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
     seed = image_seed(config.seed, index)
     label = label_of(index)
     rng = aspect_rng(seed, "kind")
-    kind = "hotdog" if label == HOTDOG else not_hotdog[int(rng.integers(len(not_hotdog)))]
+    if label == HOTDOG:  # with the dishes, a third of the hotdog images show two to four in a row
+        kind = "hotdogs" if config.dishes and rng.random() < HOTDOGS_P else "hotdog"
+    else:
+        kind = not_hotdog[int(rng.integers(len(not_hotdog)))]
     # food off: every image of a kind has the same shape, colours and toppings
     food_rng = aspect_rng(seed, "food") if config.on("food") else aspect_rng(config.seed, "food:" + kind)
     camera = sample_camera(aspect_rng(seed, "camera"), config)

@@ -42,8 +42,8 @@ from hotdog.render.foods.distractors import DISTRACTOR_KINDS, distractor_parts, 
 from hotdog.render.foods.donut import sample_donut, build_donut
 from hotdog.render.foods.fries import sample_fries, build_fries
 from hotdog.render.foods.hotdog import (
-    build_hotdog, build_sausage, build_sausage_plate, build_toppings, sample_hotdog, sample_sausage,
-    sample_sausage_plate, sample_toppings,
+    build_hotdog, build_hotdogs, build_sausage, build_sausage_plate, build_toppings, sample_hotdog, sample_hotdogs,
+    sample_sausage, sample_sausage_plate, sample_toppings,
 )
 from hotdog.render.foods.materials import MATERIALS, SERVING_MATERIALS, assemble, jitter_materials
 from hotdog.render.foods.pizza import sample_pizza_slice, build_pizza_slice
@@ -94,6 +94,7 @@ DISHES = {"soup": bowls, "salad": bowls, "rice_bowl": bowls, "noodles": bowls, "
           "pancakes": bakery, "cookies": bakery, "bread": bakery, "muffin": bakery, "pasta": plates,
           "fried_egg": plates, "sushi": plates, "skewer": plates, "spring_rolls": plates, "fruit": plates,
           "ice_cream": plates}
+FOODS["hotdogs"] = FoodKind("hotdogs", HOTDOG, sample_hotdogs, build_hotdogs, "dishes")  # two to four in a row
 FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(module, f"sample_{name}"), getattr(module, f"build_{name}"),
                              "dishes") for name, module in DISHES.items()})
 

@@ -225,3 +225,25 @@ def build_sausage_plate(p: dict) -> Food:
         surface = build_sausage(s, s["radius"], sideways=True)[1]
         parts += build_toppings(rng, p["toppings"], s["length"], s["radius"], surface, lambda x: bend_offset(s, x))
     return assemble(parts)
+
+
+def sample_hotdogs(rng: np.random.Generator) -> dict:
+    """Two to four hotdogs side by side, as a paper tray or a plate of them is photographed."""
+    n = int(rng.integers(2, 5))
+    return {"hotdogs": [sample_hotdog(rng) for _ in range(n)], "gap": uniform(rng, 0.0, 0.012),
+            "stagger": uniform(rng, 0.0, 0.03), "detail_seed": detail_seed(rng)}
+
+
+def build_hotdogs(p: dict) -> Food:
+    rng = np.random.default_rng(p["detail_seed"])
+    parts, materials, y = [], {}, 0.0
+    for i, params in enumerate(p["hotdogs"]):
+        one = build_hotdog(params).centered()
+        width = float(np.ptp(one.frame_verts[:, 1]))
+        if i:
+            y += width / 2
+        turn = rotation_matrix((0, 0, 1), rng.normal(0, 0.08))
+        parts += [q.transformed(turn, (rng.uniform(-p["stagger"], p["stagger"]), y, 0)) for q in one.parts]
+        materials.update(one.materials)
+        y += width / 2 + p["gap"]
+    return Food(parts, materials)
