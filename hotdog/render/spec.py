@@ -137,6 +137,8 @@ class RenderConfig:
     hdri_p: float = 0.0  # share of images lit by one of the bpy wheel's world HDRIs, which is also seen behind
     hdri_strength: tuple[float, float] = (0.3, 1.2)  # the table (instead of the composited background)
     offcentre: float = 0.0  # the food's centre moves by up to this share of the half-frame, each way
+    food_texture: tuple[float, float] = (0.0, 0.0)  # part of "material": a noise that mottles the food's
+    # colour by up to this share and bumps its surface (crust, crumb, skin); (0, 0): smooth as before
 
     def __post_init__(self):
         unknown = set(self.randomize) - set(RANDOMIZATIONS)
@@ -384,8 +386,11 @@ def sample_material(rng: np.random.Generator, config: RenderConfig) -> dict | No
     """Material jitter of the food: hue shift, saturation, value and roughness factors; off: ``None``."""
     if not config.on("material"):
         return None
-    return {"hue": _u(rng, -config.material_hue, config.material_hue), "saturation": _u(rng, *config.material_saturation),
-            "value": _u(rng, *config.material_value), "roughness": _u(rng, *config.material_roughness)}
+    jitter = {"hue": _u(rng, -config.material_hue, config.material_hue), "saturation": _u(rng, *config.material_saturation),
+              "value": _u(rng, *config.material_value), "roughness": _u(rng, *config.material_roughness)}
+    if max(config.food_texture) > 0:  # drawn last, so the other draws stay as they were
+        jitter["texture"] = {"strength": _u(rng, *config.food_texture), "scale": _u(rng, 40.0, 200.0)}
+    return jitter
 
 
 def sample_background(rng: np.random.Generator, config: RenderConfig, photos: list[str]) -> dict:

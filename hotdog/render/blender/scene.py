@@ -128,7 +128,33 @@ def make_material(name: str, settings: dict):
                         ("metallic", "Metallic")):
         if key in settings and socket in bsdf.inputs:
             bsdf.inputs[socket].default_value = settings[key]
+    if settings.get("texture"):
+        mottle(material, color.outputs["Color"], bsdf, settings["texture"])
     return material
+
+
+def mottle(material, color_socket, bsdf, texture: dict) -> None:
+    """The food's own texture: a fine noise (``scale`` cells a metre) that scales its colour by up to
+    ``strength`` either way and bumps its surface, like crust, crumb or a sausage's skin."""
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    noise, coords = nodes.new("ShaderNodeTexNoise"), nodes.new("ShaderNodeTexCoord")
+    noise.inputs["Scale"].default_value = texture["scale"]
+    noise.inputs["Detail"].default_value = 4.0
+    links.new(coords.outputs["Object"], noise.inputs["Vector"])
+    gain = nodes.new("ShaderNodeMapRange")  # noise (mostly 0.3..0.7) -> colour gain 1 - s .. 1 + s
+    gain.inputs["From Min"].default_value, gain.inputs["From Max"].default_value = 0.3, 0.7
+    gain.inputs["To Min"].default_value, gain.inputs["To Max"].default_value = 1 - texture["strength"], 1 + texture["strength"]
+    links.new(noise.outputs["Fac"], gain.inputs["Value"])
+    scaled = nodes.new("ShaderNodeVectorMath")
+    scaled.operation = "SCALE"
+    links.new(color_socket, scaled.inputs[0])
+    links.new(gain.outputs["Result"], scaled.inputs["Scale"])
+    links.new(scaled.outputs["Vector"], bsdf.inputs["Base Color"])
+    bump = nodes.new("ShaderNodeBump")
+    bump.inputs["Strength"].default_value = min(1.0, 2 * texture["strength"])
+    bump.inputs["Distance"].default_value = 0.002
+    links.new(noise.outputs["Fac"], bump.inputs["Height"])
+    links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
 
 
 class Drawer:

@@ -20,7 +20,7 @@ MATERIALS = {"bun": {"roughness": 0.8, "sheen": 0.4}, "sausage": {"roughness": 0
              "mustard": {"roughness": 0.3}, "ketchup": {"roughness": 0.25, "coat": 0.2}, "relish": {"roughness": 0.4},
              "onions": {"roughness": 0.3, "coat": 0.2}, "chili": {"roughness": 0.6}}
 # scenery materials stay simple (no coat or sheen layers): they cover much of the frame, and cost render time
-SERVING_MATERIALS = {"plate": {"roughness": 0.2}, "napkin": {"roughness": 0.9},
+SERVING_MATERIALS = {"plate": {"roughness": 0.2}, "bowl": {"roughness": 0.2}, "napkin": {"roughness": 0.9},
                      "paper_tray": {"roughness": 0.85}, "foil": {"roughness": 0.25, "metallic": 1.0}}
 
 
@@ -68,6 +68,8 @@ def jitter_materials(food: Food, jitter: dict | None) -> Food:
             q = Part(q.verts, q.quads, q.tris, q.material, np.clip(_hsv_to_rgb(hsv), 0, 1), q.smooth, q.framed)
         parts.append(q)
     rough = jitter.get("roughness", 1.0)
-    materials = {k: ({**v, "roughness": float(np.clip(v.get("roughness", 0.5) * rough, 0.02, 1))} if k not in SERVING_MATERIALS else v)
+    texture = {"texture": jitter["texture"]} if "texture" in jitter else {}  # RenderConfig.food_texture
+    materials = {k: ({**v, "roughness": float(np.clip(v.get("roughness", 0.5) * rough, 0.02, 1)), **texture}
+                     if k not in SERVING_MATERIALS else v)
                  for k, v in food.materials.items()}
     return Food(parts, materials)
