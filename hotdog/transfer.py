@@ -71,6 +71,7 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
     reference = (root or paths.results_root()) / REFERENCE
     if "reverse" not in record and reference.exists():
         record["reverse"] = reverse(images, reference)
+    side_by_side(images, photos, path.with_suffix(".png"))
     for seed in seeds:
         if str(seed) in record["seeds"]:
             continue
@@ -81,6 +82,20 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
         record["summary"] = summarize(record)
         files.write_json(path, record, indent=1, default=str)
     return record
+
+
+def side_by_side(images, photos, figure: Path) -> None:
+    """64 of the renders above 64 of the development photos, as the network sees them (once per variant)."""
+    if figure.exists():
+        return
+    import matplotlib.pyplot as plt
+
+    from hotdog import plots
+
+    figure.parent.mkdir(parents=True, exist_ok=True)
+    drawn = plots.renders_vs_photos(images, photos, n=64, size=0.9)
+    drawn.savefig(figure, dpi=80)
+    plt.close(drawn)
 
 
 def reverse(images, checkpoint: Path) -> dict:

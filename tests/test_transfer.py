@@ -47,6 +47,7 @@ def test_a_variant_is_rendered_trained_per_seed_and_resumed(tmp_path, monkeypatc
                         progress=False)["seeds"] == record["seeds"]
     assert "| tiny | 16 | 2 |" in transfer.table(transfer.load(tmp_path))
     assert "reverse" not in record  # no real-photo model to score the renders with in tmp_path
+    assert (tmp_path / "transfer" / "tiny.png").stat().st_size > 10_000  # renders above photos
 
 
 def test_the_reverse_score_is_a_real_photo_model_scoring_the_renders(tmp_path):
