@@ -1,5 +1,5 @@
 """What a runtime needs before a notebook runs, decided in plain Python and then done: the first cell
-of every notebook calls :func:`prepare`, on Colab, in JupyterLab, anywhere.
+of every notebook calls :func:`setup` (which calls :func:`prepare`), on Colab, in JupyterLab, anywhere.
 
 :func:`plan` is a pure function from a :class:`Runtime` (Python version, Colab or not, GPU or not,
 what is already installed and downloaded) to a list of :class:`Step` s, so every case is tested
@@ -222,3 +222,30 @@ def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) 
     print("ready.")
     return Folders(authentic=paths.authentic_dir(), synthetic=synthetic, results=paths.results_dir(),
                    blender=blender)
+
+
+CLONE = "hotdog-project"  # the folder the notebooks' first cell clones the project into on a fresh runtime
+
+
+def setup(notebook: str, article_assets: bool = False, here: Path | None = None) -> Folders:
+    """The notebooks' first cell after its clone: where the working folder holds that clone (Colab, a
+    fresh runtime), install it once (so Blender's worker processes import ``hotdog`` too) and work in
+    its ``notebooks`` folder; then :func:`prepare`. Safe to re-run and after a restart."""
+    clone = (here or Path.cwd()) / CLONE
+    if clone.is_dir():
+        if not _installed():
+            print(f"  > pip install -e {CLONE}", flush=True)
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(clone)],
+                           check=True)
+        os.chdir(clone / "notebooks")
+    return prepare(notebook, article_assets=article_assets)
+
+
+def _installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution("hotdog")
+    except metadata.PackageNotFoundError:
+        return False
+    return True

@@ -23,7 +23,7 @@ for f in sys.argv[1:]:
             if data and "application/vnd.jupyter.widget-view+json" in data:
                 continue
             outs.append(out)
-        if "runtime.prepare(" in "".join(cell.get("source", [])):  # the set-up cell shows what prepare() printed
+        if "runtime.setup(" in "".join(cell.get("source", [])):  # the set-up cell shows what setup() printed
             outs = [o for o in outs if o.get("output_type") != "execute_result"]
         if cell["cell_type"] == "code":
             cell["outputs"] = outs

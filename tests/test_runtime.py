@@ -151,4 +151,27 @@ def test_every_notebook_starts_with_the_colab_badge_and_the_set_up_cell(notebook
     cells = json.loads(notebook.read_text())["cells"]
     assert f"colab.research.google.com/github/{runtime.PROJECT_REPO}/blob/main/notebooks/{notebook.name}" in "".join(cells[0]["source"])
     setup = "".join(cells[1]["source"])
-    assert f'runtime.prepare("{notebook.stem}"' in setup and runtime.PROJECT_REPO in setup
+    assert f'runtime.setup("{notebook.stem}")' in setup and runtime.PROJECT_REPO in setup and runtime.CLONE in setup
+    assert len(setup.splitlines()) <= 8  # the logic lives in runtime.setup, not in six copies of a cell
+
+
+def test_setup_works_inside_the_clone_the_first_cell_made_and_installs_it_once(tmp_path, monkeypatch):
+    (tmp_path / runtime.CLONE / "notebooks").mkdir(parents=True)
+    calls = []
+    monkeypatch.setattr(runtime, "prepare", lambda notebook, article_assets=False: calls.append(notebook) or "folders")
+    monkeypatch.setattr(runtime.subprocess, "run", lambda args, check: calls.append(args[-1]))
+    monkeypatch.setattr(runtime, "_installed", lambda: False)
+    monkeypatch.chdir(tmp_path)
+    assert runtime.setup("02_load") == "folders"
+    assert Path.cwd() == tmp_path / runtime.CLONE / "notebooks"
+    assert calls == [str(tmp_path / runtime.CLONE), "02_load"]  # pip install -e the clone, then prepare
+    monkeypatch.setattr(runtime, "_installed", lambda: True)
+    calls.clear()
+    runtime.setup("02_load", here=tmp_path)  # a re-run: installed already, so only prepare
+    assert calls == ["02_load"]
+
+
+def test_setup_outside_a_clone_only_prepares(tmp_path, monkeypatch):
+    monkeypatch.setattr(runtime, "prepare", lambda notebook, article_assets=False: notebook)
+    monkeypatch.chdir(tmp_path)
+    assert runtime.setup("03_model") == "03_model" and Path.cwd() == tmp_path
