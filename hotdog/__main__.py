@@ -280,7 +280,8 @@ def _training_options(p) -> None:
 
     p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
                    help="article: the article's training; improved: augmentation, mixing, weight decay, "
-                        "epochs chosen on validation photos (see hotdog/settings.py)")
+                        "epochs chosen on validation photos; tuned: the recipe search's choice (AdamW, one-cycle, "
+                        "crops, flips and jitter, 100 epochs on photos; see hotdog/settings.py)")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
                    help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
 
