@@ -114,7 +114,19 @@ def summarize(record: dict) -> dict:
 
 
 def load(root: Path | None = None) -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
+    """Every variant's record, the default renderer first and then by how many settings each changes
+    (so a variant follows the one it builds on), then by name."""
+    records = [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
+    return sorted(records, key=lambda r: (_changes(r["render_config"]), r["name"]))
+
+
+def _changes(config: dict) -> int:
+    """How many of ``config``'s settings differ from the default renderer's (its size and seed aside)."""
+    from hotdog.render.spec import RenderConfig
+
+    default = json.loads(json.dumps(RenderConfig().as_dict()))
+    # a setting newer than the record is absent from it: it counts as the default
+    return sum(config.get(k, v) != v for k, v in default.items() if k not in ("n_images", "seed"))
 
 
 def table(records: list[dict]) -> str:

@@ -63,3 +63,18 @@ def test_the_reverse_score_is_a_real_photo_model_scoring_the_renders(tmp_path):
 def test_the_command_asks_for_a_name(capsys):
     assert main(["transfer"]) == 1
     assert "transfer needs a NAME" in capsys.readouterr().err
+
+
+def test_the_table_lists_the_default_renderer_first_then_each_variant_after_the_one_it_builds_on(tmp_path):
+    from hotdog.render.spec import RenderConfig
+
+    configs = {"b-two": RenderConfig(surface_p=0.8, hdri_p=0.5), "a-one": RenderConfig(surface_p=0.8),
+               "z-default": RenderConfig()}
+    summary = {k: {"n": 1, "mean": 0.5, "sd": 0.0} for k in ("auc", "balanced_accuracy", "accuracy")}
+    (tmp_path / transfer.FOLDER).mkdir(parents=True)
+    for name, config in configs.items():
+        older = {k: v for k, v in config.as_dict().items() if k != "hdri_strength"}  # a record older than a field
+        record = {"name": name, "render_config": older, "n_images": 2, "seeds": {}, "summary": summary,
+                  "render": {"images_per_minute": 1.0}}
+        (tmp_path / transfer.FOLDER / f"{name}.json").write_text(json.dumps(record))
+    assert [r["name"] for r in transfer.load(tmp_path)] == ["z-default", "a-one", "b-two"]
