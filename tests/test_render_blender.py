@@ -91,6 +91,18 @@ for i, kind in enumerate(SURFACE_KINDS):
     rgba = drawer.render_rgba(record)
     surroundings[kind] = {"table_alpha": int(alpha.min()), "hdri_alpha": int(rgba[..., 3].min()),
                           "spread": float(rgba[..., :3].std()), "hdri": hdri["name"]}
+# a shallow depth of field blurs the table behind the food; the next record without one is sharp again
+record = sample_record(RenderConfig(seed=5, surface_p=1.0, hdri_p=1.0, surface_kinds=("checked",)), 3)
+record["camera"]["direction"] = [0.0, -0.8, 0.6]  # at an angle, so the table recedes behind the food
+def detail(rgba):  # how much changes from pixel to pixel in the top rows, far behind the food
+    top = rgba[:24, :, :3].astype(float)
+    return float(np.abs(np.diff(top, axis=1)).mean() + np.abs(np.diff(top, axis=0)).mean())
+sharp = detail(drawer.render_rgba(record))
+record["camera"]["dof"] = {"fstop": 1.4}
+blurred = detail(drawer.render_rgba(record))
+del record["camera"]["dof"]
+drawer.render_rgba(record)
+surroundings["dof"] = {"sharp": sharp, "blurred": blurred, "off_again": not drawer.camera.data.dof.use_dof}
 record = sample_record(RenderConfig(seed=5), 1)  # a bare hotdog (record 0 lies on a napkin that fills the frame)
 surroundings["transparent_again"] = float((drawer.render_rgba(record)[..., 3] == 0).mean())
 drawer.clear()
@@ -132,6 +144,12 @@ def test_every_table_fills_the_frame_seen_from_above_and_a_world_hdri_fills_the_
     row = mesh_check["surroundings"][kind]
     assert row["table_alpha"] == 255  # no pixel left for the 2D background: the table is everywhere
     assert row["hdri_alpha"] == 255 and row["spread"] > 5  # an opaque film, and an image, not a flat colour
+
+
+def test_a_shallow_depth_of_field_blurs_the_table_behind_the_food_and_the_next_record_is_sharp(mesh_check):
+    dof = mesh_check["surroundings"]["dof"]
+    assert dof["blurred"] < 0.8 * dof["sharp"], dof
+    assert dof["off_again"]
 
 
 def test_a_record_without_a_world_hdri_leaves_the_film_transparent_again(mesh_check):

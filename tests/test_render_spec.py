@@ -601,6 +601,21 @@ def test_tables_hdris_and_offcentre_framing_come_in_their_shares_and_change_noth
             assert a["ground"] == b["ground"]
 
 
+def test_a_shallow_depth_of_field_comes_in_its_share_only_when_asked_and_with_the_camera_switch():
+    assert all("dof" not in r["camera"] for r in sample_records(RenderConfig(n_images=40, seed=3)))
+    plain = sample_records(RenderConfig(n_images=400, seed=3, surface_p=0.7))
+    wide = sample_records(RenderConfig(n_images=400, seed=3, surface_p=0.7, dof_p=0.5))
+    stops = [r["camera"]["dof"]["fstop"] for r in wide if "dof" in r["camera"]]
+    assert 0.4 < len(stops) / 400 < 0.6 and all(2.8 <= f <= 11 for f in stops)
+    for a, b in zip(plain, wide):  # everything else as it was
+        b["camera"].pop("dof", None)
+        assert a == b
+    off = sample_records(RenderConfig(n_images=40, seed=3, dof_p=1.0).without("camera"))
+    assert all("dof" not in r["camera"] for r in off)
+    with pytest.raises(ValueError, match="dof_p"):
+        RenderConfig(dof_p=1.5)
+
+
 def test_background_switched_off_means_no_table_and_no_hdri():
     records = sample_records(RenderConfig(n_images=30, seed=3, surface_p=1.0, hdri_p=1.0).without("background"))
     assert all("surface" not in r and "hdri" not in r["world"] for r in records)

@@ -1,10 +1,11 @@
 """The parts of a food photo's scene that a record can ask for: a table under the food, a world HDRI
-around it, the food off the centre of the frame (drawn by :mod:`hotdog.render.blender.surroundings`).
+around it, the food off the centre of the frame, a shallow depth of field (drawn by
+:mod:`hotdog.render.blender.surroundings` and the camera of :mod:`hotdog.render.blender.scene`).
 
 :func:`add_photo_scene` adds them to a record only when its config asks for them
 (``RenderConfig.surface_p``, ``hdri_p``, ``offcentre``), each from its own generator, so the records of
 every other config, and every other part of these, stay as they were. Tables and HDRIs belong to the
-``background`` switch, the off-centre shift to the ``camera`` switch.
+``background`` switch, the off-centre shift and the depth of field to the ``camera`` switch.
 """
 
 from __future__ import annotations
@@ -33,6 +34,19 @@ def add_photo_scene(record: dict, config) -> None:
             record["ground"] = {"shadow_catcher": False, "drop_shadow": None}
     if config.hdri_p > 0 and config.on("background"):
         record["world"]["hdri"] = sample_hdri(seeds.generator(int(seed), "hdri"), config)
+    if config.dof_p > 0 and config.on("camera"):
+        dof = sample_depth_of_field(seeds.generator(int(seed), "dof"), config)
+        if dof:
+            record["camera"]["dof"] = dof
+
+
+def sample_depth_of_field(rng: np.random.Generator, config) -> dict | None:
+    """A shallow depth of field (``dof_p`` of the images): the camera focused on the food's centre at an
+    f-number from f/2.8 to f/11, even on a log scale: at the food's close range that blurs the table behind
+    it and softens the food's own near and far ends (f/1.4 blurred the food itself past recognition)."""
+    if rng.random() >= config.dof_p:
+        return None
+    return {"fstop": float(np.exp(rng.uniform(np.log(2.8), np.log(11.0))))}
 
 
 def sample_surface(rng: np.random.Generator, config) -> dict | None:

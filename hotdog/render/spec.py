@@ -137,6 +137,7 @@ class RenderConfig:
     hdri_p: float = 0.0  # share of images lit by one of the bpy wheel's world HDRIs, which is also seen behind
     hdri_strength: tuple[float, float] = (0.3, 1.2)  # the table (instead of the composited background)
     offcentre: float = 0.0  # the food's centre moves by up to this share of the half-frame, each way
+    dof_p: float = 0.0  # share of images with a shallow depth of field (f/2.8 to f/11, focused on the food)
     food_texture: tuple[float, float] = (0.0, 0.0)  # part of "material": a noise that mottles the food's
     # colour by up to this share and bumps its surface (crust, crumb, skin); (0, 0): smooth as before
 
@@ -150,7 +151,7 @@ class RenderConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise ValueError(f"RenderConfig.{name} must be a whole number, {low} or more, not {value!r}")
-        for name in ("surface_p", "hdri_p", "offcentre"):
+        for name in ("surface_p", "hdri_p", "offcentre", "dof_p"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"RenderConfig.{name} is a share between 0 and 1, not {getattr(self, name)!r}")
         unknown = set(self.surface_kinds) - set(SURFACE_KINDS)

@@ -232,6 +232,11 @@ class Drawer:
         radius = float(np.linalg.norm(world_verts, axis=1).max())
         self.camera.data.clip_start = max(1e-4, (distance - radius) * 0.5)
         self.camera.data.clip_end = distance + radius * 2 * surroundings.TABLE_RADII  # the table, too
+        dof = cam.get("dof")  # wide open, focused on the food's centre: what lies behind it blurs
+        self.camera.data.dof.use_dof = bool(dof)
+        if dof:
+            self.camera.data.dof.focus_distance = distance
+            self.camera.data.dof.aperture_fstop = dof["fstop"]
         return distance
 
     def set_lights(self, record: dict, radius: float) -> None:
