@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from hotdog.render.foods.bowls import scatter
-from hotdog.render.foods.common import color_near, detail_seed, mix, pick, smoothstep, uniform, wobble
+from hotdog.render.foods.common import color_near, detail_seed, mix, pick, smoothstep, uniform, wobbly_outline
 from hotdog.render.foods.materials import assemble
 from hotdog.render.shapes import (
     Food, capsule_profile, dome_profile, lathe, part, rotation_matrix, rounded_cylinder_profile, superellipse, sweep,
@@ -82,9 +82,7 @@ def build_cookies(p: dict) -> Food:
     parts = []
     for i in range(p["count"]):
         r = p["radius"] * rng.uniform(0.9, 1.1)
-        theta = np.linspace(0, 2 * np.pi, 28, endpoint=False)
-        outline = r * (1 + wobble(rng, theta, 0.08))
-        section = np.stack([outline * np.cos(theta), outline * np.sin(theta)], 1)
+        section, _ = wobbly_outline(rng, r, 28, 0.08)
         h = r * rng.uniform(0.2, 0.3)
         verts, quads, tris = sweep(np.array([[0, 0, 0], [0, 0, h * 0.7], [0, 0, h]]), section,
                                    np.array([1.0, 1.0, 0.85]), caps="flat", normal_hint=(1, 0, 0))

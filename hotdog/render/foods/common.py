@@ -52,3 +52,11 @@ def wobble(rng: np.random.Generator, theta: np.ndarray, amount: float, n_terms: 
     for k in range(1, n_terms + 1):
         out += rng.normal(0, 1) / k * np.sin(k * theta + rng.uniform(0, 2 * np.pi))
     return amount * out / 2
+
+
+def wobbly_outline(rng: np.random.Generator, radius: float, n: int, amount: float) -> tuple[np.ndarray, np.ndarray]:
+    """A closed, irregular outline around the origin (a cookie, a fried egg): its ``n`` points as an
+    ``(n, 2)`` section for :func:`~hotdog.render.shapes.sweep`, and each point's distance from the centre."""
+    theta = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    radii = radius * (1 + wobble(rng, theta, amount))
+    return np.stack([radii * np.cos(theta), radii * np.sin(theta)], 1), radii

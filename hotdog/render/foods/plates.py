@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from hotdog.render.foods.bowls import scatter
-from hotdog.render.foods.common import color_near, detail_seed, mix, pick, smoothstep, uniform, wobble
+from hotdog.render.foods.common import color_near, detail_seed, mix, pick, smoothstep, uniform, wobbly_outline
 from hotdog.render.foods.materials import assemble
 from hotdog.render.foods.servings import plate
 from hotdog.render.shapes import (
@@ -71,9 +71,7 @@ def build_fried_egg(p: dict) -> Food:
     parts = []
     for i in range(p["count"]):
         r = p["radius"] * rng.uniform(0.9, 1.1)
-        theta = np.linspace(0, 2 * np.pi, 40, endpoint=False)
-        outline = r * (1 + wobble(rng, theta, 0.3))
-        section = np.stack([outline * np.cos(theta), outline * np.sin(theta)], 1)
+        section, outline = wobbly_outline(rng, r, 40, 0.3)
         verts, quads, tris = sweep(np.array([[0, 0, 0], [0, 0, 0.003]]), section, caps="flat", normal_hint=(1, 0, 0))
         edge = smoothstep(0.7, 1.0, np.hypot(verts[:, 0], verts[:, 1]) / np.max(outline))
         colors = mix(p["white"], (0.7, 0.45, 0.2), edge * p["brown_edge"])
