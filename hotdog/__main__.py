@@ -108,10 +108,6 @@ def _study_renders(args, sizes, seed: int = 0):
     from hotdog import paths
     from hotdog.render import RenderConfig
 
-    if args.real_share is not None and not 0 < args.real_share <= 1:
-        raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
-    if args.set and not args.synthetic:
-        raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
     config = RenderConfig(n_images=sizes.n_synthetic, seed=seed,
                           backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
     root = Path(args.synthetic) if args.synthetic else paths.renders_dir(sizes.n_synthetic, tuple(args.without),
@@ -125,17 +121,28 @@ def _study_renders(args, sizes, seed: int = 0):
     return root, None if args.no_render and args.synthetic else config.as_dict()
 
 
+def _check_study_options(args) -> None:
+    if args.real_share is not None and not 0 < args.real_share <= 1:
+        raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
+    if args.set and "both" not in args.modes:
+        raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
+    if args.set and not args.synthetic:
+        raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
+
+
 def _study(args) -> None:
     from hotdog import report, settings, study
 
     sizes = _sizes(args)
+    _check_study_options(args)
     if args.real_share is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
     needs_renders = "both" in args.modes
-    root, render_config = _study_renders(args, sizes) if needs_renders else (None, None)
+    own_renders = needs_renders and args.split_seed is not None  # with a fixed split, each seed renders its own
+    root, render_config = _study_renders(args, sizes) if needs_renders and not own_renders else (None, None)
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
-        if needs_renders and args.split_seed is not None and seed:
+        if own_renders:
             root, render_config = _study_renders(args, sizes, seed)
         study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe), precision=args.precision,
                        trained=tuple(args.modes), render_config=render_config, split_seed=args.split_seed)
@@ -230,10 +237,9 @@ def _evaluate(args) -> None:
 
 def _predict(args) -> int:
     from hotdog import data
-    from hotdog.seefood import SHIPPED, predict_files, skipped_files
-    from hotdog.train import load_model
+    from hotdog.seefood import SHIPPED, calibrated_model, predict_files, skipped_files
 
-    model = load_model(args.checkpoint or SHIPPED)
+    model = calibrated_model(args.checkpoint or SHIPPED)  # as SeeFood and evaluate answer
     answers = predict_files(args.photos, model)
     passed_over = skipped_files(args.photos)
     if passed_over:

@@ -33,11 +33,17 @@ def shipped_info() -> dict:
 
 def shipped_model(device: str | None = None) -> torch.nn.Module:
     """The shipped model, with the calibration of its sidecar (if it has one) as ``model.calibration``."""
+    return calibrated_model(SHIPPED, device)
+
+
+def calibrated_model(checkpoint, device: str | None = None) -> torch.nn.Module:
+    """The model at ``checkpoint``, with the calibration of its sidecar (if it has one) as ``model.calibration``,
+    which :func:`probability` applies."""
     from hotdog import calibration
     from hotdog.train import load_model
 
-    model = load_model(SHIPPED, device)
-    model.calibration = calibration.for_checkpoint(SHIPPED)
+    model = load_model(checkpoint, device)
+    model.calibration = calibration.for_checkpoint(checkpoint)
     return model
 
 

@@ -81,6 +81,8 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
         record["seeds"][str(seed)] = {**score(model, photos), "train_seconds": time.perf_counter() - start}
         record["summary"] = summarize(record)
         files.write_json(path, record, indent=1, default=str)
+    if record["seeds"]:  # again at the end: a reverse score computed for a record whose seeds were all done
+        files.write_json(path, record, indent=1, default=str)
     return record
 
 

@@ -38,6 +38,8 @@ def main() -> None:
                         help="with --study: record the Platt scaling of this recipe-search trial (the same recipe, "
                              "fitted on its validation photos) in the sidecar")
     args = parser.parse_args()
+    if args.calibrate and not args.study:
+        parser.error("--calibrate needs --study: the calibration belongs to a recipe, which a study records")
     if args.study:
         return ship_from_study(args.study, args.seed, args.calibrate)
     run = paths.results_dir(args.size)
@@ -64,6 +66,7 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
     record = next((r for r in records if r["seed"] == seed), None)
     if record is None:
         raise SystemExit(f"study {name!r} has no seed {seed}; it has {summary['seeds']}")
+    split = record["split_seed"] if record.get("split_seed") is not None else seed  # the photos it was tested on
     model = load_model(modes.checkpoint(paths.studies_dir() / name / f"seed{seed}.checkpoints", regime), "cpu")
     save_atomic({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
     result = record["results"][regime]  # metrics.summarize's count and interval, stored with the seed
@@ -73,9 +76,9 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
     info = {"network": "the article's BinaryClassifier (hotdog/model.py)", "mode": regime,
             "size": record["sizes"]["name"], "recipe": record.get("recipe", {}).get("name", "article"),
             "trained_by": f"python -m hotdog study {name} (seed {seed}), shipped at commit {commit}",
-            "test_photos": f"the {total} held-out real photos of split seed {seed}",
+            "test_photos": f"the {total} held-out real photos of split seed {split}",
             "accuracy": correct / total, "correct": correct, "total": total,
-            "interval95": result["interval95"], "split_seed": seed,
+            "interval95": result["interval95"], "split_seed": split,
             "study": {"name": name, "seeds": summary["seeds"], "mean": over["mean"], "interval95": over["interval95"],
                       "why_this_seed": "the regime with the best mean over seeds; seed 0's model, not the best seed, "
                                        "so its accuracy is not picked on the photos that measure it"}}
@@ -83,7 +86,7 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
         from hotdog import calibration, data, metrics, search
 
         info["calibration"] = search.calibration_for(calibrate, regime)
-        test = data.cache(data.split(data.authentic(), seed=seed)[1], progress=False)
+        test = data.cache(data.split(data.authentic(), seed=split)[1], progress=False)
         probabilities, labels = metrics.predict(model, test)
         calibrated = metrics.summarize(calibration.apply(probabilities, info["calibration"]), labels)
         info["calibrated"] = {k: calibrated[k] for k in ("accuracy", "correct", "total", "interval95")}

@@ -56,6 +56,9 @@ def test_seefood_and_evaluate_read_the_calibration_from_the_sidecar(tmp_path, im
     assert main(["evaluate", str(checkpoint), str(image_folder)]) == 0
     out = capsys.readouterr().out
     assert "calibrated as its sidecar says" in out and "accuracy 50.00% (6/12)" in out  # every photo: hotdog
+    assert main(["predict", "--checkpoint", str(checkpoint), str(image_folder / "not_hotdog")]) == 0
+    verdicts = [line for line in capsys.readouterr().out.splitlines() if ": " in line]
+    assert verdicts and all("Hotdog!" in line for line in verdicts)  # predict answers as SeeFood and evaluate do
     (tmp_path / "m.json").write_text("{not json")
     with pytest.raises(ValueError, match="m.json is not a readable sidecar"):
         calibration.for_checkpoint(checkpoint)

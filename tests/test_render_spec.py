@@ -630,6 +630,15 @@ def test_set_reads_fields_as_json_and_names_the_fields_it_does_not_know():
         RenderConfig().with_settings(["hdri_p=2"])
     with pytest.raises(ValueError, match="unknown surface_kinds"):
         RenderConfig(surface_kinds=("lava",))
+    assert RenderConfig().with_settings(["surface_kinds=wood", "dishes=true"]).surface_kinds == ("wood",)
+    for setting, takes in (("dishes=False", "true or false"), ("surface_p=.5", "a number"),
+                           ("food_texture=0.2", "a JSON list")):
+        with pytest.raises(ValueError, match=f"--set {setting}: .* takes {takes}"):
+            RenderConfig().with_settings([setting])
+    with pytest.raises(ValueError, match="food_texture is a range"):
+        RenderConfig(food_texture=(0.2, 1.5))
+    with pytest.raises(ValueError, match="choose one or more"):
+        RenderConfig(surface_kinds=())
 
 
 def test_everyday_dishes_come_only_when_asked_for_and_then_all_of_them():

@@ -168,3 +168,24 @@ def test_a_fixed_split_tests_every_seed_on_the_same_photos_and_the_seed_varies_t
     own_split = study.run_seed("own", 1, SIZES, None, root=tmp_path, trained=("authentic",), progress=False)
     assert own_split["test_photos"] != records[1]["test_photos"] and own_split["split_seed"] is None
     assert study.versus(records, records)["authentic"]["seeds"] == [0, 1]  # paired: the same photos
+    with pytest.raises(ValueError, match="another split"):  # a seed of another split is not reused
+        study.run_seed("fixed", 1, SIZES, None, root=tmp_path, trained=("authentic",), progress=False)
+
+
+def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(monkeypatch, capsys):
+    import hotdog.__main__ as cli
+    from hotdog import report
+
+    renders, trained = [], []
+    monkeypatch.setattr(cli, "_study_renders", lambda args, sizes, seed=0: renders.append(seed) or (f"r{seed}", {}))
+    monkeypatch.setattr(study, "run_seed", lambda name, seed, sizes, root, **kw: trained.append((seed, root)))
+    monkeypatch.setattr(study, "load", lambda name: [])
+    monkeypatch.setattr(study, "summarize", lambda records: {})
+    monkeypatch.setattr(report, "format_summary", lambda summary, title: title)
+    cli.main(["study", "order", "--split-seed", "0", "--seeds", "2", "0", "--modes", "both"])
+    assert renders == [2, 0] and trained == [(2, "r2"), (0, "r0")]
+    renders.clear(), trained.clear()
+    cli.main(["study", "order", "--seeds", "2", "0", "--modes", "both"])  # the usual study: one set for all
+    assert renders == [0] and trained == [(2, "r0"), (0, "r0")]
+    assert cli.main(["study", "order", "--modes", "authentic", "--real-share", "2"]) == 1  # checked without renders
+    assert "--real-share is a fraction" in capsys.readouterr().err

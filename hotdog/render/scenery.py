@@ -22,7 +22,8 @@ HDRIS = ("city", "courtyard", "forest", "interior", "night", "studio", "sunrise"
 
 def add_photo_scene(record: dict, config) -> None:
     """The parts of a food photo's scene, each only in records of configs that ask for it (so records
-    of other configs are unchanged): the camera's off-centre shift, a 3D table and a world HDRI. A table
+    of other configs are unchanged): the camera's off-centre shift, a 3D table, a world HDRI and a shallow
+    depth of field. A table
     casts real shadows, so it replaces the 2D drop shadow and the shadow catcher."""
     seed = record["seed"]
     if config.offcentre > 0 and config.on("camera"):

@@ -20,6 +20,7 @@ records, so a folder rendered by older code is recognised as such.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -155,8 +156,12 @@ class RenderConfig:
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"RenderConfig.{name} is a share between 0 and 1, not {getattr(self, name)!r}")
         unknown = set(self.surface_kinds) - set(SURFACE_KINDS)
-        if unknown:
-            raise ValueError(f"unknown surface_kinds {sorted(unknown)}; choose from {SURFACE_KINDS}")
+        if unknown or not self.surface_kinds:
+            raise ValueError(f"unknown surface_kinds {sorted(unknown)}; choose one or more of {SURFACE_KINDS}")
+        for name, top in (("food_texture", 1.0), ("hdri_strength", math.inf)):
+            pair = getattr(self, name)
+            if len(pair) != 2 or not 0 <= pair[0] <= pair[1] <= top:
+                raise ValueError(f"RenderConfig.{name} is a range (low, high) from 0 to {top}, not {pair!r}")
         if not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
             raise ValueError(f"RenderConfig.seed must be a whole number from 0 to {2**32 - 1}, not {self.seed!r}")
 
@@ -177,21 +182,35 @@ class RenderConfig:
 
     def with_settings(self, settings: list[str]) -> "RenderConfig":
         """This config with ``FIELD=VALUE`` settings (the command line's ``--set``); a value is read as
-        JSON (``surface_p=0.8``, ``distance_factor=[0.7,1.3]``), lists become tuples."""
-        import json
-
+        JSON (``surface_p=0.8``, ``distance_factor=[0.7,1.3]``, ``dishes=true``), lists become tuples."""
         names = {f.name for f in fields(self)} - {"n_images", "seed", "randomize"}
         changes = {}
         for setting in settings:
             name, sep, text = setting.partition("=")
             if not sep or name not in names:
                 raise ValueError(f"--set {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                value = text  # a bare word: a string
-            changes[name] = tuple(value) if isinstance(value, list) else value
+            changes[name] = _setting_value(name, text, getattr(self, name))
         return replace(self, **changes)
+
+
+def _setting_value(name: str, text: str, current):
+    """``--set name=text`` read as JSON and checked against the kind of value the field holds now."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = text  # a bare word: a string
+    if isinstance(current, bool):
+        ok, takes = isinstance(value, bool), "true or false"
+    elif isinstance(current, (int, float)):
+        ok, takes = isinstance(value, (int, float)) and not isinstance(value, bool), "a number, e.g. 0.5"
+    elif isinstance(current, tuple):
+        value = [value] if isinstance(value, str) else value  # one name for a tuple of names
+        ok, takes = isinstance(value, list), "a JSON list, e.g. [0.7,1.3]"
+    else:
+        ok, takes = True, ""
+    if not ok:
+        raise ValueError(f"--set {name}={text}: {name} takes {takes}")
+    return tuple(value) if isinstance(value, list) else value
 
 
 def image_seed(seed: int, index: int) -> int:

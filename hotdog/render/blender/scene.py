@@ -270,7 +270,8 @@ class Drawer:
         surroundings.set_world(self, record["world"])
 
     def render_rgba(self, record: dict) -> np.ndarray:
-        """The food alone on a transparent background, ``(size, size, 4)`` uint8 with straight alpha."""
+        """The food, ``(size, size, 4)`` uint8 with straight alpha: on a transparent background (the 2D one is
+        composited later), or on an opaque one where a world HDRI shows behind it."""
         self.clear()
         self.floor_z = None
         _, world_verts = self.build(record)

@@ -1,4 +1,4 @@
-"""Dishes served in a bowl: soup, salad, rice with toppings, noodles, cereal. The bowl is part of
+"""Dishes served in a bowl: soup, salad, rice with toppings, noodles. The bowl is part of
 the dish (it is what a photo of soup mostly shows), so it is framed with the food.
 
 Also the small helpers every dish of :mod:`bowls`, :mod:`bakery` and :mod:`plates` shares: a bowl
