@@ -38,9 +38,10 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     tests every seed on the same photos (that split's), the seed varying the rest."""
     out = (root or paths.studies_dir()) / study
     done = out / f"seed{seed}.json"
-    if done.exists() and json.loads(done.read_text()).get("split_seed") != split_seed:
-        raise ValueError(f"{done} was tested on another split ({json.loads(done.read_text()).get('split_seed')}) than "
-                         f"--split-seed {split_seed}: give this study a new name, or delete that file to redo the seed")
+    recorded = json.loads(done.read_text()).get("split_seed") if done.exists() else split_seed
+    if recorded != split_seed:
+        raise ValueError(f"{done} was tested on another split ({recorded}) than --split-seed {split_seed}: give "
+                         f"this study a new name, or delete that file to redo the seed")
     record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=modes.check(trained, modes.TRAINED), study=study, render_config=render_config,

@@ -71,6 +71,8 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
     reference = (root or paths.results_root()) / REFERENCE
     if "reverse" not in record and reference.exists():
         record["reverse"] = reverse(images, reference)
+        if record["seeds"]:  # a record whose seeds are done keeps it too
+            files.write_json(path, record, indent=1, default=str)
     side_by_side(images, photos, path.with_suffix(".png"))
     for seed in seeds:
         if str(seed) in record["seeds"]:
@@ -80,8 +82,6 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
         model, _ = train("synthetic", {"synthetic": images}, config, progress=progress)
         record["seeds"][str(seed)] = {**score(model, photos), "train_seconds": time.perf_counter() - start}
         record["summary"] = summarize(record)
-        files.write_json(path, record, indent=1, default=str)
-    if record["seeds"]:  # again at the end: a reverse score computed for a record whose seeds were all done
         files.write_json(path, record, indent=1, default=str)
     return record
 
@@ -118,16 +118,16 @@ def summarize(record: dict) -> dict:
 def load(root: Path | None = None) -> list[dict]:
     """Every variant's record, the default renderer first and then by how many settings each changes
     (so a variant follows the one it builds on), then by name."""
-    records = [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
-    return sorted(records, key=lambda r: (_changes(r["render_config"]), r["name"]))
-
-
-def _changes(config: dict) -> int:
-    """How many of ``config``'s settings differ from the default renderer's (its size and seed aside)."""
     from hotdog.render.spec import RenderConfig
 
-    default = json.loads(json.dumps(RenderConfig().as_dict()))
-    # a setting newer than the record is absent from it: it counts as the default
+    default = json.loads(json.dumps(RenderConfig().as_dict()))  # as a record stores it
+    records = [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
+    return sorted(records, key=lambda r: (_changes(r["render_config"], default), r["name"]))
+
+
+def _changes(config: dict, default: dict) -> int:
+    """How many of ``config``'s settings differ from ``default`` (its size and seed aside); a setting newer
+    than the record is absent from it and counts as the default."""
     return sum(config.get(k, v) != v for k, v in default.items() if k not in ("n_images", "seed"))
 
 
