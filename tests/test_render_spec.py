@@ -210,6 +210,44 @@ def test_blur_smooths_and_keeps_shape():
     assert abs(blurred.mean() - image.mean()) < 3
 
 
+def test_vignette_darkens_the_corners_and_leaves_the_centre():
+    image = np.full((33, 33, 3), 200, np.uint8)
+    assert (effects.vignette(image, 0) == image).all()
+    dark = effects.vignette(image, 0.4)
+    assert dark.dtype == np.uint8 and dark[16, 16].tolist() == [200] * 3
+    assert dark[0, 0].tolist() == [120] * 3 and 120 < dark[0, 16, 0] < 200  # corners 40 % darker, edges between
+
+
+def test_motion_blur_smears_along_its_angle_only():
+    image = np.zeros((21, 21, 3), np.uint8)
+    image[10, 10] = 255
+    assert (effects.motion_blur(image, 0.5, 0) == image).all()
+    across = effects.motion_blur(image, 4, 0)  # 0 degrees: along the rows
+    assert (across[10, 8:13] > 0).all() and (across[[9, 11]] == 0).all()
+    down = effects.motion_blur(image, 4, 90)
+    assert (down[8:13, 10] > 0).all() and (down[:, [9, 11]] == 0).all()
+    assert abs(int(effects.motion_blur(np.full_like(image, 90), 5, 33).mean()) - 90) <= 1  # flat stays flat
+
+
+def test_vignette_and_motion_blur_come_in_their_share_only_when_asked():
+    plain = sample_records(RenderConfig(n_images=300, seed=6))
+    lens = sample_records(RenderConfig(n_images=300, seed=6, vignette_p=0.5, motion_blur_p=0.3))
+    assert not any("vignette" in r["effects"] or "motion_blur" in r["effects"] for r in plain)
+    assert 0.4 < sum("vignette" in r["effects"] for r in lens) / 300 < 0.6
+    assert 0.2 < sum("motion_blur" in r["effects"] for r in lens) / 300 < 0.4
+    for a, b in zip(plain, lens):
+        b["effects"].pop("vignette", None), b["effects"].pop("motion_blur", None)
+        assert a == b
+    off = sample_records(RenderConfig(n_images=40, seed=6, vignette_p=1.0, motion_blur_p=1.0).without("camera"))
+    assert not any("vignette" in r["effects"] or "motion_blur" in r["effects"] for r in off)
+    lens = sample_records(RenderConfig(n_images=300, seed=6, vignette_p=0.5, motion_blur_p=0.3))
+    i = next(i for i, r in enumerate(lens) if "motion_blur" in r["effects"] and "vignette" in r["effects"])
+    rgba = np.zeros((32, 32, 4), np.uint8)
+    rgba[8:24, 8:24] = 255
+    shown = effects.apply_effects(rgba, lens[i])
+    assert shown.shape == (32, 32, 3) and not (shown == effects.apply_effects(rgba, plain[i])).all()
+
+
 def test_color_shift_scales_channels():
     image = np.full((4, 4, 3), 100, np.uint8)
     assert (effects.color_shift(image, [1.1, 1.0, 0.5]) == [110, 100, 50]).all()
@@ -651,3 +689,26 @@ def test_everyday_dishes_come_only_when_asked_for_and_then_all_of_them():
     assert set(hotdogs) == {"hotdog", "hotdogs"} and 0.25 < hotdogs.count("hotdogs") / len(hotdogs) < 0.42
     again = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
     assert json.loads(json.dumps(dishes)) == again  # plain JSON, and the same config gives the same records
+
+
+def test_meals_add_eight_kinds_to_thirty_five_negatives_and_change_nothing_else():
+    both = set(kinds_with_label(NOT_HOTDOG, dishes=True))
+    every = set(kinds_with_label(NOT_HOTDOG, dishes=True, meals=True))
+    assert every - both == {"steak", "fried_chicken", "dumplings", "waffles", "sandwich", "roast_chicken", "curry",
+                            "generic_dish"} and len(every) >= 35
+    plain, meals = (sample_records(RenderConfig(n_images=600, seed=4, meals=m)) for m in (False, True))
+    assert {r["food"]["kind"] for r in meals if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG, meals=True))
+    assert [r for r in plain if r["label"] == "hotdog"] == [r for r in meals if r["label"] == "hotdog"]
+    assert RenderConfig().with_settings(["meals=true"]).meals is True
+
+
+def test_the_generic_dish_is_a_different_dish_each_time():
+    from hotdog.render.foods.meals import COMPONENTS
+
+    dishes = [FOODS["generic_dish"].sample(np.random.default_rng(s)) for s in range(60)]
+    assert {c["kind"] for d in dishes for c in d["components"]} == set(COMPONENTS)
+    assert {d["base"] for d in dishes} == {"plate", "bowl", "none"}
+    colors = np.array([c["color"] for d in dishes for c in d["components"]])
+    assert colors.std(axis=0).min() > 0.15  # not one palette
+    sizes = [np.ptp(build_food("generic_dish", d).verts[:, :2], axis=0).max() for d in dishes[:10]]
+    assert np.ptp(sizes) > 0.03

@@ -148,6 +148,32 @@ def gaussian_blur(image: np.ndarray, radius: float) -> np.ndarray:
     return _to_uint8(out)
 
 
+def vignette(image: np.ndarray, strength: float) -> np.ndarray:
+    """Darken towards the corners as a lens does: the gain falls from 1 at the centre to ``1 - strength``
+    in the corners, with the square of the distance; 0 is a no-op."""
+    if strength <= 0:
+        return image.copy()
+    h, w = image.shape[:2]
+    y, x = np.mgrid[0:h, 0:w]
+    r2 = ((x - (w - 1) / 2) ** 2 + (y - (h - 1) / 2) ** 2) / (((w - 1) / 2) ** 2 + ((h - 1) / 2) ** 2)
+    return _to_uint8(image.astype(np.float32) * (1 - strength * r2)[..., None].astype(np.float32))
+
+
+def motion_blur(image: np.ndarray, length: float, angle_deg: float) -> np.ndarray:
+    """A shaken camera: the mean of the image shifted along a line of ``length`` pixels at ``angle_deg``
+    (one shift a pixel, edges repeated); a length under 1 is a no-op."""
+    if length < 1:
+        return image.copy()
+    steps = int(np.ceil(length)) + 1
+    a = np.radians(angle_deg)
+    offsets = np.rint(np.linspace(-length / 2, length / 2, steps)[:, None] * [np.sin(a), np.cos(a)]).astype(int)
+    pad = int(np.abs(offsets).max())
+    padded = np.pad(image.astype(np.float32), ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+    h, w = image.shape[:2]
+    out = sum(padded[pad + dy:pad + dy + h, pad + dx:pad + dx + w] for dy, dx in offsets) / steps
+    return _to_uint8(out)
+
+
 def saturation_contrast(image: np.ndarray, saturation: float = 1.0, contrast: float = 1.0) -> np.ndarray:
     """Colour jitter: scale saturation (blend with the grey image) and contrast (about the mean); 1 is a no-op."""
     if saturation == 1 and contrast == 1:
@@ -211,7 +237,7 @@ def _jpeg_numpy(image: np.ndarray, quality: int) -> np.ndarray:
 
 def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray:
     """The final RGB image of a record: background, composite, colour jitter (channel gains,
-    saturation, contrast), blur, noise, then JPEG compression.
+    saturation, contrast), vignetting, blur, motion blur, noise, then JPEG compression.
 
     The noise is drawn from a generator seeded by the record's seed (stream 1), so the image is reproducible.
     """
@@ -222,7 +248,10 @@ def apply_effects(rgba: np.ndarray, record: dict, load_image=None) -> np.ndarray
     image = composite(rgba, bg)
     image = color_shift(image, effects["color_shift"])
     image = saturation_contrast(image, effects.get("saturation", 1.0), effects.get("contrast", 1.0))
+    image = vignette(image, effects.get("vignette", 0.0))
     image = gaussian_blur(image, effects["blur_radius"])
+    if "motion_blur" in effects:
+        image = motion_blur(image, **effects["motion_blur"])
     rng = seeds.generator(record["seed"], 1)
     image = gaussian_noise(image, effects["noise_sigma"], rng)
     return jpeg_compress(image, effects.get("jpeg_quality", 0))

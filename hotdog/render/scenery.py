@@ -3,9 +3,11 @@ around it, the food off the centre of the frame, a shallow depth of field (drawn
 :mod:`hotdog.render.blender.surroundings` and the camera of :mod:`hotdog.render.blender.scene`).
 
 :func:`add_photo_scene` adds them to a record only when its config asks for them
-(``RenderConfig.surface_p``, ``hdri_p``, ``offcentre``), each from its own generator, so the records of
+(``RenderConfig.surface_p``, ``hdri_p``, ``offcentre``, ``dof_p``, ``vignette_p``, ``motion_blur_p``), each
+from its own generator, so the records of
 every other config, and every other part of these, stay as they were. Tables and HDRIs belong to the
-``background`` switch, the off-centre shift and the depth of field to the ``camera`` switch.
+``background`` switch; the off-centre shift, the depth of field, vignetting and motion blur to the ``camera``
+switch.
 """
 
 from __future__ import annotations
@@ -39,6 +41,20 @@ def add_photo_scene(record: dict, config) -> None:
         dof = sample_depth_of_field(seeds.generator(int(seed), "dof"), config)
         if dof:
             record["camera"]["dof"] = dof
+    if (config.vignette_p > 0 or config.motion_blur_p > 0) and config.on("camera"):
+        record["effects"].update(sample_lens(seeds.generator(int(seed), "lens"), config))
+
+
+def sample_lens(rng: np.random.Generator, config) -> dict:
+    """What a phone's lens and a shaking hand add (2D, effects.py): vignetting (``vignette_p`` of the
+    images, the corners 10 to 50 % darker) and motion blur (``motion_blur_p``, 1 to 5 pixels at any angle)."""
+    out = {}
+    vignette, shake = rng.random(2)
+    if vignette < config.vignette_p:
+        out["vignette"] = float(rng.uniform(0.1, 0.5))
+    if shake < config.motion_blur_p:
+        out["motion_blur"] = {"length": float(rng.uniform(1.0, 5.0)), "angle_deg": float(rng.uniform(0, 180))}
+    return out
 
 
 def sample_depth_of_field(rng: np.random.Generator, config) -> dict | None:

@@ -81,6 +81,8 @@ class RenderConfig:
     not_hotdog_kinds: tuple[str, ...] = ()  # empty: every registered not-hotdog food (with dishes: the dishes too)
     dishes: bool = False  # also the 16 everyday dishes (soup, salad, pasta, bread, sushi...: foods/__init__.py),
     # and a third of the hotdog images with two to four hotdogs in a row
+    meals: bool = False  # also the 8 dishes of foods/meals.py: steak, fried chicken, dumplings, waffles, sandwich,
+    # roast chicken, curry, and a generic dish of random mounds, pieces, slabs and sauce
     # camera: direction on the upper hemisphere, distance so the food fills 1/factor of the frame
     elevation_deg: tuple[float, float] = (10.0, 75.0)
     distance_factor: tuple[float, float] = (1.05, 1.4)
@@ -139,6 +141,8 @@ class RenderConfig:
     hdri_strength: tuple[float, float] = (0.3, 1.2)  # the table (instead of the composited background)
     offcentre: float = 0.0  # the food's centre moves by up to this share of the half-frame, each way
     dof_p: float = 0.0  # share of images with a shallow depth of field (f/2.8 to f/11, focused on the food)
+    vignette_p: float = 0.0  # share of images whose corners are darker, as a lens makes them
+    motion_blur_p: float = 0.0  # share of images blurred by a shaking camera (1 to 5 pixels)
     food_texture: tuple[float, float] = (0.0, 0.0)  # part of "material": a noise that mottles the food's
     # colour by up to this share and bumps its surface (crust, crumb, skin); (0, 0): smooth as before
 
@@ -152,7 +156,7 @@ class RenderConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise ValueError(f"RenderConfig.{name} must be a whole number, {low} or more, not {value!r}")
-        for name in ("surface_p", "hdri_p", "offcentre", "dof_p"):
+        for name in ("surface_p", "hdri_p", "offcentre", "dof_p", "vignette_p", "motion_blur_p"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"RenderConfig.{name} is a share between 0 and 1, not {getattr(self, name)!r}")
         unknown = set(self.surface_kinds) - set(SURFACE_KINDS)
@@ -228,11 +232,11 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
     config = config or RenderConfig()
     photos = list_photos(config.backgrounds_dir)
     meshes = list_meshes(config.meshes_dir)
-    not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG, config.dishes)
+    not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG, config.dishes, config.meals)
     for name in not_hotdog:
         if name not in FOODS or FOODS[name].label != NOT_HOTDOG:
             raise ValueError(f"{name!r} is not a registered not-hotdog food; choose from "
-                             f"{kinds_with_label(NOT_HOTDOG, dishes=True)}")
+                             f"{kinds_with_label(NOT_HOTDOG, dishes=True, meals=True)}")
     return [sample_record(config, index, not_hotdog, photos, meshes) for index in range(config.n_images)]
 
 
@@ -245,7 +249,7 @@ def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
                   photos: list[str] | None = None, meshes: dict[str, list[str]] | None = None) -> dict:
     """The record of image ``index``: everything random about it, each part from its own generator."""
-    not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG, config.dishes)
+    not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG, config.dishes, config.meals)
     seed = image_seed(config.seed, index)
     label = label_of(index)
     rng = aspect_rng(seed, "kind")

@@ -15,6 +15,7 @@ One module per concern::
     burger.py, pizza.py, donut.py, fries.py, banana.py, sub_sandwich.py, burrito.py, taco.py,
     corn_dog.py, plated_meal.py      the other kinds, one each
     bowls.py, bakery.py, plates.py   everyday dishes, several each (RenderConfig(dishes=True))
+    meals.py         more dishes, and a generic dish of random parts (RenderConfig(meals=True))
     servings.py      what the food lies on: bare, plate, napkin, paper tray, foil
     distractors.py   small objects around the food
     materials.py     the one way a builder's parts get their shader settings; the material jitter
@@ -33,7 +34,7 @@ from typing import Callable
 
 import numpy as np
 
-from hotdog.render.foods import bakery, bowls, plates
+from hotdog.render.foods import bakery, bowls, meals, plates
 from hotdog.render.foods.banana import sample_banana, build_banana
 from hotdog.render.foods.burger import sample_burger, build_burger
 from hotdog.render.foods.burrito import sample_burrito, build_burrito
@@ -71,7 +72,8 @@ class FoodKind:
     label: str  # "hotdog" or "not_hotdog"
     sample: Callable[[np.random.Generator], dict]
     build: Callable[[dict], Food]
-    menu: str = "classic"  # "classic": in every render; "dishes": only with RenderConfig(dishes=True)
+    menu: str = "classic"  # "classic": in every render; "dishes", "meals": only with RenderConfig(dishes=True),
+    # RenderConfig(meals=True)
 
 
 FOODS: dict[str, FoodKind] = {
@@ -97,12 +99,18 @@ DISHES = {"soup": bowls, "salad": bowls, "rice_bowl": bowls, "noodles": bowls, "
 FOODS["hotdogs"] = FoodKind("hotdogs", HOTDOG, sample_hotdogs, build_hotdogs, "dishes")  # two to four in a row
 FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(module, f"sample_{name}"), getattr(module, f"build_{name}"),
                              "dishes") for name, module in DISHES.items()})
+# more dishes (meals.py), and a generic dish of random parts so the not-hotdog class is not a closed list;
+# rendered with RenderConfig(meals=True)
+MEALS = ("steak", "fried_chicken", "dumplings", "waffles", "sandwich", "roast_chicken", "curry", "generic_dish")
+FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(meals, f"sample_{name}"), getattr(meals, f"build_{name}"), "meals")
+              for name in MEALS})
 
 
-def kinds_with_label(label: str, dishes: bool = False) -> list[str]:
+def kinds_with_label(label: str, dishes: bool = False, meals: bool = False) -> list[str]:
     """Names of the registered food kinds that carry ``label``, in registry order (the everyday dishes
-    only with ``dishes``)."""
-    return [name for name, kind in FOODS.items() if kind.label == label and (dishes or kind.menu == "classic")]
+    only with ``dishes``, the meals of meals.py only with ``meals``)."""
+    menus = {"classic"} | ({"dishes"} if dishes else set()) | ({"meals"} if meals else set())
+    return [name for name, kind in FOODS.items() if kind.label == label and kind.menu in menus]
 
 
 def build_food(kind: str, params: dict) -> Food:
