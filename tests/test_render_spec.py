@@ -13,8 +13,8 @@ from PIL import Image
 from hotdog import files
 from hotdog.render import effects, shapes
 from hotdog.render.foods import (
-    DISTRACTOR_KINDS, FOODS, NOT_HOTDOG, SERVINGS, build_food, build_record_food, kinds_with_label, sample_distractors,
-    sample_serving,
+    CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, NOT_HOTDOG, SERVINGS, build_food, build_record_food, kinds_with_label,
+    sample_distractors, sample_serving,
 )
 from hotdog.render.foods.hotdog import build_sausage_plate
 from hotdog.render.run import (
@@ -447,6 +447,25 @@ def test_servings_and_distractors_are_scenery_under_the_food(serving):
         for q in scenery:
             assert q.verts[:, 2].min() < floor + 0.002  # on the table, under or beside the food
     assert set(DISTRACTOR_KINDS) == {d["kind"] for d in sample_distractors(np.random.default_rng(1), (200, 200))}
+
+
+def test_the_clutter_of_a_meal_comes_only_when_asked_and_stands_on_the_table_beside_the_food():
+    plain = sample_records(RenderConfig(n_images=200, seed=8))
+    cluttered = sample_records(RenderConfig(n_images=200, seed=8, clutter=True, n_distractors=(2, 4)))
+    assert {d["kind"] for r in plain for d in r["distractors"]} <= set(DISTRACTOR_KINDS)
+    assert {d["kind"] for r in cluttered for d in r["distractors"]} == set(DISTRACTOR_KINDS + CLUTTER_KINDS)
+    for a, b in zip(plain, cluttered):
+        assert {**a, "distractors": None} == {**b, "distractors": None}
+    for kind in CLUTTER_KINDS:
+        record = next(r for r in cluttered if any(d["kind"] == kind for d in r["distractors"]))
+        food = build_record_food(record)
+        arrays = food.arrays()
+        assert arrays["loop_vertices"].max() < len(arrays["verts"]) and np.isfinite(arrays["verts"]).all()
+        alone = build_food(record["food"]["kind"], record["food"]["params"])
+        floor = alone.verts[:, 2].min()
+        for q in food.parts:
+            if not q.framed:
+                assert floor - 1e-9 <= q.verts[:, 2].min() < floor + 0.002  # on the table, not under it
 
 
 def test_material_jitter_changes_colours_only_of_the_food():

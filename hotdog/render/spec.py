@@ -30,7 +30,8 @@ import numpy as np
 from hotdog import seeds
 from hotdog.render.assets import MESH_KIND, list_meshes
 from hotdog.render.foods import (
-    FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors, sample_serving,
+    CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors,
+    sample_serving,
 )
 from hotdog.render.scenery import HDRIS, SURFACE_KINDS, add_photo_scene, background_color as _background_color
 from hotdog.render.shapes import quaternion_multiply
@@ -129,6 +130,8 @@ class RenderConfig:
     # (the plate fills pixels that would otherwise be empty, and cheap), so bare stays the most common
     serving_p: tuple[float, ...] = (0.6, 0.16, 0.08, 0.08, 0.08)
     n_distractors: tuple[int, int] = (0, 2)
+    clutter: bool = False  # the clutter of a real meal among the distractors: a glass, a bottle, a can, a fork,
+    # a knife, a napkin, a pile of fries (foods/distractors.py)
     saturation: tuple[float, float] = (0.8, 1.2)  # 2D colour jitter after the render
     contrast: tuple[float, float] = (0.85, 1.15)
     jpeg_p: float = 0.5
@@ -279,7 +282,8 @@ def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None
         "serving": (sample_serving(aspect_rng(seed, "serving"), config.serving_kinds, config.serving_p)
                     if config.on("serving") and config.rotation_mode == "food_photo" else {"kind": NEUTRAL["serving"]}),
         "material": sample_material(aspect_rng(seed, "material"), config),
-        "distractors": (sample_distractors(aspect_rng(seed, "distractors"), config.n_distractors)
+        "distractors": (sample_distractors(aspect_rng(seed, "distractors"), config.n_distractors,
+                                           DISTRACTOR_KINDS + (CLUTTER_KINDS if config.clutter else ()))
                         if config.on("distractors") else []),
         "effects": sample_effects(aspect_rng(seed, "effects"), config),
     }

@@ -39,7 +39,7 @@ from hotdog.render.foods.banana import sample_banana, build_banana
 from hotdog.render.foods.burger import sample_burger, build_burger
 from hotdog.render.foods.burrito import sample_burrito, build_burrito
 from hotdog.render.foods.corn_dog import sample_corn_dog, build_corn_dog
-from hotdog.render.foods.distractors import DISTRACTOR_KINDS, distractor_parts, sample_distractors
+from hotdog.render.foods.distractors import CLUTTER_KINDS, DISTRACTOR_KINDS, distractor_parts, sample_distractors
 from hotdog.render.foods.donut import sample_donut, build_donut
 from hotdog.render.foods.fries import sample_fries, build_fries
 from hotdog.render.foods.hotdog import (
@@ -57,7 +57,7 @@ from hotdog.render.shapes import Food
 HOTDOG, NOT_HOTDOG = "hotdog", "not_hotdog"
 
 __all__ = [
-    "DISTRACTOR_KINDS", "FOODS", "HOTDOG", "MATERIALS", "NOT_HOTDOG", "SERVINGS", "SERVING_MATERIALS", "FoodKind",
+    "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG", "MATERIALS", "NOT_HOTDOG", "SERVINGS", "SERVING_MATERIALS", "FoodKind",
     "assemble", "build_food", "build_record_food", "build_sausage", "build_toppings", "distractor_parts",
     "jitter_materials", "kinds_with_label", "plate", "sample_distractors", "sample_sausage", "sample_serving",
     "sample_toppings", "serving_parts",
