@@ -66,13 +66,15 @@ record = sample_record(RenderConfig(seed=5), 0)
 drawer.render_rgba(record)
 path = drawer.tmp_dir + "/render.png"
 same = bool((drawer._load_with_blender(path) == effects.load_rgba(path)).all())
-# every serving, with distractors and the shadow-catching ground, renders the food in the middle
-from hotdog.render.foods import SERVINGS, sample_serving, sample_distractors
+# every serving, and a hand, with distractors (with the hand: the clutter of a meal) and the shadow-catching
+# ground, renders the food in the middle
+from hotdog.render.foods import CLUTTER_KINDS, DISTRACTOR_KINDS, SERVINGS, sample_distractors, sample_hand, sample_serving
 scenery = {}
-for i, kind in enumerate(SERVINGS):
+for i, kind in enumerate(SERVINGS + ("hand",)):
     record = sample_record(RenderConfig(seed=5, rotation_mode="food_photo"), 2 * i)
-    record["serving"] = sample_serving(np.random.default_rng(i), (kind,))
-    record["distractors"] = sample_distractors(np.random.default_rng(i), (2, 2))
+    rng = np.random.default_rng(i)
+    record["serving"] = sample_hand(rng) if kind == "hand" else sample_serving(rng, (kind,))
+    record["distractors"] = sample_distractors(rng, (2, 2), CLUTTER_KINDS if kind == "hand" else DISTRACTOR_KINDS)
     record["ground"] = {"shadow_catcher": True}
     rgba = drawer.render_rgba(record)
     alpha = rgba[..., 3]
@@ -131,7 +133,7 @@ def test_each_food_builds_a_valid_mesh_inside_the_frame(kind, mesh_check):
         assert max(x1 - x0, y1 - y0) > 0.6  # and filling a good part of it
 
 
-@pytest.mark.parametrize("serving", ["bare", "plate", "napkin", "paper_tray", "foil"])
+@pytest.mark.parametrize("serving", ["bare", "plate", "napkin", "paper_tray", "foil", "hand"])
 def test_servings_distractors_and_ground_render_around_the_food(serving, mesh_check):
     row = mesh_check["scenery"][serving]
     assert row["centre_alpha"] > 200  # the food is in the middle of the frame

@@ -468,6 +468,26 @@ def test_the_clutter_of_a_meal_comes_only_when_asked_and_stands_on_the_table_bes
                 assert floor - 1e-9 <= q.verts[:, 2].min() < floor + 0.002  # on the table, not under it
 
 
+def test_a_hand_holds_food_of_either_class_in_its_share_only_when_asked():
+    plain = sample_records(RenderConfig(n_images=300, seed=9))
+    held = sample_records(RenderConfig(n_images=300, seed=9, hand_p=0.4))
+    hands = [r for r in held if r["serving"]["kind"] == "hand"]
+    assert 0.3 < len(hands) / 300 < 0.5 and {r["label"] for r in hands} == {"hotdog", "not_hotdog"}
+    for a, b in zip(plain, held):
+        assert {**a, "serving": None} == {**b, "serving": None}
+        assert b["serving"]["kind"] == "hand" or a["serving"] == b["serving"]
+    assert not any(r["serving"]["kind"] == "hand" for r in sample_records(
+        RenderConfig(n_images=40, seed=9, hand_p=1.0).without("serving")))
+    for record in hands[:6]:
+        food = build_record_food(record)
+        alone = build_food(record["food"]["kind"], record["food"]["params"])
+        hand = [q for q in food.parts if q.material == "skin"]
+        assert len(hand) == 1 and not hand[0].framed and np.isfinite(hand[0].verts).all()
+        low, high = alone.verts.min(0), alone.verts.max(0)
+        assert hand[0].verts[:, 2].min() < low[2] and hand[0].verts[:, 2].max() > (low[2] + high[2]) / 2  # under and round
+        assert np.allclose(food.arrays()["frame_verts"], alone.verts)  # the camera frames the food, not the hand
+
+
 def test_material_jitter_changes_colours_only_of_the_food():
     record = {"food": {"kind": "hotdog", "params": FOODS["hotdog"].sample(np.random.default_rng(0))},
               "serving": sample_serving(np.random.default_rng(0), ("plate",))}

@@ -3,11 +3,11 @@ around it, the food off the centre of the frame, a shallow depth of field (drawn
 :mod:`hotdog.render.blender.surroundings` and the camera of :mod:`hotdog.render.blender.scene`).
 
 :func:`add_photo_scene` adds them to a record only when its config asks for them
-(``RenderConfig.surface_p``, ``hdri_p``, ``offcentre``, ``dof_p``, ``vignette_p``, ``motion_blur_p``), each
-from its own generator, so the records of
+(``RenderConfig.surface_p``, ``hdri_p``, ``offcentre``, ``dof_p``, ``vignette_p``, ``motion_blur_p``,
+``hand_p``), each from its own generator, so the records of
 every other config, and every other part of these, stay as they were. Tables and HDRIs belong to the
 ``background`` switch; the off-centre shift, the depth of field, vignetting and motion blur to the ``camera``
-switch.
+switch; the hand to the ``serving`` switch.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from hotdog import seeds
+from hotdog.render.foods.hand import sample_hand
 
 # Tables the food can stand on, drawn in 3D with Blender's procedural textures (blender/surroundings.py)
 SURFACE_KINDS = ("wood", "marble", "checked", "cloth", "metal", "slate", "paper")
@@ -41,6 +42,10 @@ def add_photo_scene(record: dict, config) -> None:
         dof = sample_depth_of_field(seeds.generator(int(seed), "dof"), config)
         if dof:
             record["camera"]["dof"] = dof
+    if config.hand_p > 0 and config.on("serving") and config.rotation_mode == "food_photo":
+        rng = seeds.generator(int(seed), "hand")
+        if rng.random() < config.hand_p:  # a hand instead of the plate, napkin or tray
+            record["serving"] = sample_hand(rng)
     if (config.vignette_p > 0 or config.motion_blur_p > 0) and config.on("camera"):
         record["effects"].update(sample_lens(seeds.generator(int(seed), "lens"), config))
 

@@ -146,6 +146,7 @@ class RenderConfig:
     dof_p: float = 0.0  # share of images with a shallow depth of field (f/2.8 to f/11, focused on the food)
     vignette_p: float = 0.0  # share of images whose corners are darker, as a lens makes them
     motion_blur_p: float = 0.0  # share of images blurred by a shaking camera (1 to 5 pixels)
+    hand_p: float = 0.0  # share of images whose food (of either class) is held in a hand instead of served
     food_texture: tuple[float, float] = (0.0, 0.0)  # part of "material": a noise that mottles the food's
     # colour by up to this share and bumps its surface (crust, crumb, skin); (0, 0): smooth as before
 
@@ -159,7 +160,7 @@ class RenderConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise ValueError(f"RenderConfig.{name} must be a whole number, {low} or more, not {value!r}")
-        for name in ("surface_p", "hdri_p", "offcentre", "dof_p", "vignette_p", "motion_blur_p"):
+        for name in ("surface_p", "hdri_p", "offcentre", "dof_p", "vignette_p", "motion_blur_p", "hand_p"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"RenderConfig.{name} is a share between 0 and 1, not {getattr(self, name)!r}")
         unknown = set(self.surface_kinds) - set(SURFACE_KINDS)

@@ -17,6 +17,7 @@ One module per concern::
     bowls.py, bakery.py, plates.py   everyday dishes, several each (RenderConfig(dishes=True))
     meals.py         more dishes, and a generic dish of random parts (RenderConfig(meals=True))
     servings.py      what the food lies on: bare, plate, napkin, paper tray, foil
+    hand.py          a hand holding the food (a serving kind of its own: RenderConfig(hand_p=...))
     distractors.py   small objects around the food
     materials.py     the one way a builder's parts get their shader settings; the material jitter
     common.py        what samplers and builders share (rounded draws, colours, blends)
@@ -42,6 +43,7 @@ from hotdog.render.foods.corn_dog import sample_corn_dog, build_corn_dog
 from hotdog.render.foods.distractors import CLUTTER_KINDS, DISTRACTOR_KINDS, distractor_parts, sample_distractors
 from hotdog.render.foods.donut import sample_donut, build_donut
 from hotdog.render.foods.fries import sample_fries, build_fries
+from hotdog.render.foods.hand import hand_parts, sample_hand
 from hotdog.render.foods.hotdog import (
     build_hotdog, build_hotdogs, build_sausage, build_sausage_plate, build_toppings, sample_hotdog, sample_hotdogs,
     sample_sausage, sample_sausage_plate, sample_toppings,
@@ -59,7 +61,7 @@ HOTDOG, NOT_HOTDOG = "hotdog", "not_hotdog"
 __all__ = [
     "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG", "MATERIALS", "NOT_HOTDOG", "SERVINGS", "SERVING_MATERIALS", "FoodKind",
     "assemble", "build_food", "build_record_food", "build_sausage", "build_toppings", "distractor_parts",
-    "jitter_materials", "kinds_with_label", "plate", "sample_distractors", "sample_sausage", "sample_serving",
+    "hand_parts", "jitter_materials", "kinds_with_label", "plate", "sample_hand", "sample_distractors", "sample_sausage", "sample_serving",
     "sample_toppings", "serving_parts",
 ]
 
@@ -128,7 +130,9 @@ def build_record_food(record: dict) -> Food:
     footprint = np.abs(verts[:, :2]).max(axis=0)
     extra = []
     serving = record.get("serving")
-    if serving and serving["kind"] != "bare":
+    if serving and serving["kind"] == "hand":
+        extra += hand_parts(serving, footprint, floor, float(verts[:, 2].max()))
+    elif serving and serving["kind"] != "bare":
         extra += serving_parts(serving, footprint, floor)
     if record.get("distractors"):
         extra += distractor_parts(record["distractors"], float(np.hypot(*footprint)), floor)

@@ -21,7 +21,8 @@ MATERIALS = {"bun": {"roughness": 0.8, "sheen": 0.4}, "sausage": {"roughness": 0
              "onions": {"roughness": 0.3, "coat": 0.2}, "chili": {"roughness": 0.6}}
 # scenery materials stay simple (no coat or sheen layers): they cover much of the frame, and cost render time
 SERVING_MATERIALS = {"plate": {"roughness": 0.2}, "bowl": {"roughness": 0.2}, "napkin": {"roughness": 0.9},
-                     "paper_tray": {"roughness": 0.85}, "foil": {"roughness": 0.25, "metallic": 1.0}}
+                     "paper_tray": {"roughness": 0.85}, "foil": {"roughness": 0.25, "metallic": 1.0},
+                     "skin": {"roughness": 0.5}}
 
 
 def assemble(parts: list[Part], materials: dict | None = None) -> Food:
