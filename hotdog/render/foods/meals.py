@@ -11,9 +11,9 @@ import numpy as np
 from hotdog.render.foods.bowls import bowl, scatter
 from hotdog.render.foods.common import color_near, detail_seed, mix, pick, smoothstep, uniform, wobbly_outline
 from hotdog.render.foods.materials import assemble
-from hotdog.render.foods.plates import _on_plate, _plate
+from hotdog.render.foods.plates import on_plate, plate_params
 from hotdog.render.shapes import (
-    Food, capsule_profile, circle, dome_profile, grid_sheet, lathe, merge, part, rotation_matrix,
+    Food, circle, dome_profile, grid_sheet, lathe, merge, part, rotation_matrix,
     rounded_cylinder_profile, sphere, superellipse, sweep,
 )
 
@@ -41,7 +41,7 @@ def _lumpy(rng: np.random.Generator, radius: float, squash: float, stretch: floa
 
 
 def sample_steak(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "length": uniform(rng, 0.08, 0.13), "width": uniform(rng, 0.05, 0.08),
+    return {**plate_params(rng), "length": uniform(rng, 0.08, 0.13), "width": uniform(rng, 0.05, 0.08),
             "thickness": uniform(rng, 0.012, 0.025), "color": color_near(rng, (0.42, 0.22, 0.12), 0.04),
             "inside": color_near(rng, (0.8, 0.35, 0.35), 0.05), "sliced": int(rng.integers(0, 2)) * int(rng.integers(3, 7)),
             "grill": bool(rng.random() < 0.6), "sides": int(rng.integers(0, 12)), "detail_seed": detail_seed(rng)}
@@ -53,7 +53,7 @@ def build_steak(p: dict) -> Food:
     if p["sides"]:
         parts.append(scatter(rng, p["sides"], (0.005, 0.012), SIDES, p["width"] * 0.3, 0.0, "pieces", 0.7)
                      .transformed(offset=(0, p["width"] * 0.75, 0)))
-    return _on_plate(p, parts, MEAL_MATERIALS)
+    return on_plate(p, parts, MEAL_MATERIALS)
 
 
 def _whole_steak(rng: np.random.Generator, p: dict):
@@ -76,7 +76,7 @@ def _steak_slices(p: dict):
 
 
 def sample_fried_chicken(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "count": int(rng.integers(2, 7)), "size": uniform(rng, 0.022, 0.032),
+    return {**plate_params(rng), "count": int(rng.integers(2, 7)), "size": uniform(rng, 0.022, 0.032),
             "color": color_near(rng, (0.78, 0.5, 0.2), 0.05), "bones": bool(rng.random() < 0.5),
             "detail_seed": detail_seed(rng)}
 
@@ -95,11 +95,11 @@ def build_fried_chicken(p: dict) -> Food:
         if p["bones"]:
             bone = sweep(np.array([[S * stretch * 0.8, 0, 0], [S * stretch * 1.5, 0, 0]]), circle(8, S * 0.18), caps="flat")
             bones.append(part(bone, "bone", (0.92, 0.88, 0.8)).transformed(turn, (*spot, S * 0.6)))
-    return _on_plate(p, [merge(pieces)] + ([merge(bones)] if bones else []), MEAL_MATERIALS)
+    return on_plate(p, [merge(pieces)] + ([merge(bones)] if bones else []), MEAL_MATERIALS)
 
 
 def sample_dumplings(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "count": int(rng.integers(3, 10)), "size": uniform(rng, 0.016, 0.022),
+    return {**plate_params(rng), "count": int(rng.integers(3, 10)), "size": uniform(rng, 0.016, 0.022),
             "color": color_near(rng, (0.95, 0.92, 0.82), 0.03), "fried": bool(rng.random() < 0.4),
             "steamer": bool(rng.random() < 0.4), "detail_seed": detail_seed(rng)}
 
@@ -125,11 +125,11 @@ def build_dumplings(p: dict) -> Food:
                                  [0, 0.003]]), 40)
         parts.append(part(basket, "bread", (0.8, 0.65, 0.4)))
         return assemble(parts, MEAL_MATERIALS)
-    return _on_plate(p, parts, MEAL_MATERIALS)
+    return on_plate(p, parts, MEAL_MATERIALS)
 
 
 def sample_waffles(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "round": bool(rng.random() < 0.4), "size": uniform(rng, 0.09, 0.12),
+    return {**plate_params(rng), "round": bool(rng.random() < 0.4), "size": uniform(rng, 0.09, 0.12),
             "color": color_near(rng, (0.85, 0.6, 0.3), 0.04), "cells": int(rng.integers(4, 7)),
             "berries": int(rng.integers(0, 10)), "syrup": bool(rng.random() < 0.5), "detail_seed": detail_seed(rng)}
 
@@ -156,7 +156,7 @@ def build_waffles(p: dict) -> Food:
                              "pieces", 0.9))
     if p["syrup"]:
         parts.append(part(lathe(rounded_cylinder_profile(S * 0.25, 0.002, 0.001, 3, 0.0135), 24), "syrup", (0.5, 0.25, 0.08)))
-    return _on_plate(p, parts, MEAL_MATERIALS)
+    return on_plate(p, parts, MEAL_MATERIALS)
 
 
 FILLINGS = {"ham": (0.92, 0.6, 0.6), "cheese": (0.98, 0.8, 0.3), "lettuce": (0.45, 0.75, 0.25),
@@ -166,7 +166,7 @@ FILLINGS = {"ham": (0.92, 0.6, 0.6), "cheese": (0.98, 0.8, 0.3), "lettuce": (0.4
 def sample_sandwich(rng: np.random.Generator) -> dict:
     names = list(FILLINGS)
     layers = [names[int(i)] for i in rng.integers(len(names), size=int(rng.integers(1, 4)))]
-    return {**_plate(rng), "size": uniform(rng, 0.08, 0.11), "halves": int(rng.integers(1, 3)), "layers": layers,
+    return {**plate_params(rng), "size": uniform(rng, 0.08, 0.11), "halves": int(rng.integers(1, 3)), "layers": layers,
             "toast": uniform(rng, 0.0, 1.0), "crust": color_near(rng, (0.72, 0.48, 0.22), 0.04),
             "crumb": color_near(rng, (0.95, 0.9, 0.78), 0.02), "detail_seed": detail_seed(rng)}
 
@@ -192,7 +192,7 @@ def build_sandwich(p: dict) -> Food:
         offset = (h * S * 0.25, h * S * 0.25, 0)
         bread += [q.transformed(turn, offset) for q in pieces if q.material == "bread"]
         fill += [q.transformed(turn, offset) for q in pieces if q.material == "filling"]
-    return _on_plate(p, [merge(bread), merge(fill)], MEAL_MATERIALS)
+    return on_plate(p, [merge(bread), merge(fill)], MEAL_MATERIALS)
 
 
 def _bread_slice(outline: np.ndarray, height: float, z0: float, crumb, crust):
@@ -206,7 +206,7 @@ def _bread_slice(outline: np.ndarray, height: float, z0: float, crumb, crust):
 
 
 def sample_roast_chicken(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "size": uniform(rng, 0.07, 0.1), "color": color_near(rng, (0.8, 0.5, 0.2), 0.05),
+    return {**plate_params(rng), "size": uniform(rng, 0.07, 0.1), "color": color_near(rng, (0.8, 0.5, 0.2), 0.05),
             "sides": int(rng.integers(0, 16)), "detail_seed": detail_seed(rng)}
 
 
@@ -225,7 +225,7 @@ def build_roast_chicken(p: dict) -> Food:
     if p["sides"]:
         parts.append(scatter(rng, p["sides"], (0.008, 0.014), [(0.85, 0.65, 0.3), (0.9, 0.5, 0.15), (0.3, 0.55, 0.2)],
                              S * 0.6, 0.0, "pieces", 0.8))
-    return _on_plate(p, parts, MEAL_MATERIALS)
+    return on_plate(p, parts, MEAL_MATERIALS)
 
 
 CURRIES = {"yellow": (0.9, 0.65, 0.15), "red": (0.75, 0.25, 0.1), "green": (0.45, 0.55, 0.2), "brown": (0.5, 0.3, 0.15)}
@@ -233,7 +233,7 @@ CURRIES = {"yellow": (0.9, 0.65, 0.15), "red": (0.75, 0.25, 0.1), "green": (0.45
 
 def sample_curry(rng: np.random.Generator) -> dict:
     kind, color = pick(rng, CURRIES)
-    return {**_plate(rng), "plate": True, "curry": kind, "color": color_near(rng, color, 0.04),
+    return {**plate_params(rng), "plate": True, "curry": kind, "color": color_near(rng, color, 0.04),
             "rice": uniform(rng, 0.03, 0.045), "pieces": int(rng.integers(3, 14)), "detail_seed": detail_seed(rng)}
 
 
@@ -246,7 +246,7 @@ def build_curry(p: dict) -> Food:
              part(sauce, "sauce", p["color"]).transformed(offset=(R * 0.9, 0, 0)),
              scatter(rng, p["pieces"], (0.005, 0.01), [np.asarray(p["color"]) * 0.7, (0.85, 0.75, 0.55), (0.9, 0.5, 0.2)],
                      R * 0.4, 0.004, "pieces", 0.8).transformed(offset=(R * 0.9, 0, 0))]
-    return _on_plate(p, parts, MEAL_MATERIALS)
+    return on_plate(p, parts, MEAL_MATERIALS)
 
 
 # --------------------------------------------------------------------------- a dish that is no dish in particular
@@ -304,5 +304,5 @@ def build_generic_dish(p: dict) -> Food:
         z = R * 0.25
     parts += [_component(rng, c, z) for c in p["components"]]
     if p["base"] == "plate":
-        return _on_plate({"plate": True, "plate_radius": R, "plate_color": p["base_color"]}, parts, MEAL_MATERIALS)
+        return on_plate({"plate": True, "plate_radius": R, "plate_color": p["base_color"]}, parts, MEAL_MATERIALS)
     return assemble(parts, MEAL_MATERIALS)

@@ -23,12 +23,12 @@ PLATE_MATERIALS = {"plate": {"roughness": 0.2}, "noodles": {"roughness": 0.35}, 
 PLATE_COLORS = [(0.95, 0.95, 0.93), (0.2, 0.2, 0.22), (0.9, 0.85, 0.75), (0.85, 0.88, 0.92)]
 
 
-def _plate(rng: np.random.Generator) -> dict:
+def plate_params(rng: np.random.Generator) -> dict:
     return {"plate": bool(rng.random() < 0.7), "plate_radius": uniform(rng, 0.1, 0.13),
             "plate_color": color_near(rng, PLATE_COLORS[int(rng.integers(len(PLATE_COLORS)))], 0.02, 0.06)}
 
 
-def _on_plate(p: dict, parts: list, materials: dict = PLATE_MATERIALS) -> Food:
+def on_plate(p: dict, parts: list, materials: dict = PLATE_MATERIALS) -> Food:
     z = 0.0025 if p["plate"] else 0.0
     food = [q.transformed(offset=(0, 0, z)) for q in parts]
     return assemble(([plate(p["plate_radius"], p["plate_color"])] if p["plate"] else []) + food, materials)
@@ -37,7 +37,7 @@ def _on_plate(p: dict, parts: list, materials: dict = PLATE_MATERIALS) -> Food:
 def sample_pasta(rng: np.random.Generator) -> dict:
     sauce, color = pick(rng, {"tomato": (0.75, 0.18, 0.08), "cream": (0.95, 0.9, 0.75), "pesto": (0.35, 0.55, 0.15),
                               "none": None})
-    return {**_plate(rng), "color": color_near(rng, (0.95, 0.8, 0.45), 0.03), "strands": int(rng.integers(14, 30)),
+    return {**plate_params(rng), "color": color_near(rng, (0.95, 0.8, 0.45), 0.03), "strands": int(rng.integers(14, 30)),
             "sauce": sauce, "sauce_color": color_near(rng, color, 0.03) if color else None,
             "size": uniform(rng, 0.04, 0.06), "detail_seed": detail_seed(rng)}
 
@@ -57,11 +57,11 @@ def build_pasta(p: dict) -> Food:
     if p["sauce"] != "none":
         blob = lathe(rounded_cylinder_profile(S * 0.55, S * 0.25, S * 0.12, 4, S * 0.25, S * 0.1), 28)
         parts.append(part(blob, "sauce", p["sauce_color"]))
-    return _on_plate(p, parts)
+    return on_plate(p, parts)
 
 
 def sample_fried_egg(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "count": int(rng.integers(1, 3)), "radius": uniform(rng, 0.04, 0.055),
+    return {**plate_params(rng), "count": int(rng.integers(1, 3)), "radius": uniform(rng, 0.04, 0.055),
             "white": color_near(rng, (0.97, 0.96, 0.92), 0.02), "yolk": color_near(rng, (0.98, 0.65, 0.1), 0.03),
             "brown_edge": uniform(rng, 0.0, 1.0), "detail_seed": detail_seed(rng)}
 
@@ -79,13 +79,13 @@ def build_fried_egg(p: dict) -> Food:
         parts.append(part((verts, quads, tris), "egg_white", colors).transformed(offset=offset))
         yolk = sphere(r * 0.38, 5, 16, 0.55)
         parts.append(part(yolk, "yolk", p["yolk"]).transformed(offset=np.add(offset, (*rng.normal(0, r * 0.15, 2), 0.004))))
-    return _on_plate(p, parts)
+    return on_plate(p, parts)
 
 
 def sample_sushi(rng: np.random.Generator) -> dict:
     filling, color = pick(rng, {"salmon": (0.98, 0.5, 0.3), "tuna": (0.75, 0.15, 0.2), "cucumber": (0.4, 0.7, 0.3),
                                 "egg": (0.98, 0.85, 0.35)})
-    return {**_plate(rng), "style": "nigiri" if rng.random() < 0.4 else "maki", "count": int(rng.integers(3, 9)),
+    return {**plate_params(rng), "style": "nigiri" if rng.random() < 0.4 else "maki", "count": int(rng.integers(3, 9)),
             "filling": filling, "color": color_near(rng, color, 0.03), "detail_seed": detail_seed(rng)}
 
 
@@ -109,11 +109,11 @@ def build_sushi(p: dict) -> Food:
             turn = rotation_matrix((0, 0, 1), np.pi / 2 + rng.normal(0, 0.1))
             parts.append(part(rice, "rice", (0.96, 0.96, 0.93)).transformed(turn, (x, y, 0)))
             parts.append(part(fish, "fish", p["color"]).transformed(turn, (x, y, 0)))
-    return _on_plate(p, parts)
+    return on_plate(p, parts)
 
 
 def sample_skewer(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "count": int(rng.integers(1, 4)), "pieces": int(rng.integers(4, 8)),
+    return {**plate_params(rng), "count": int(rng.integers(1, 4)), "pieces": int(rng.integers(4, 8)),
             "meat": color_near(rng, (0.55, 0.3, 0.15), 0.05), "veg": bool(rng.random() < 0.6), "detail_seed": detail_seed(rng)}
 
 
@@ -137,11 +137,11 @@ def build_skewer(p: dict) -> Food:
             pieces.append(part(cube, "pieces" if is_veg else "fried", color).transformed(turn, (x, y, 0.012)))
         parts += [merge([q for q in pieces if q.material == m]) for m in ("pieces", "fried")
                   if any(q.material == m for q in pieces)]
-    return _on_plate(p, parts)
+    return on_plate(p, parts)
 
 
 def sample_spring_rolls(rng: np.random.Generator) -> dict:
-    return {**_plate(rng), "count": int(rng.integers(2, 6)), "length": uniform(rng, 0.06, 0.09),
+    return {**plate_params(rng), "count": int(rng.integers(2, 6)), "length": uniform(rng, 0.06, 0.09),
             "radius": uniform(rng, 0.009, 0.013), "color": color_near(rng, (0.85, 0.6, 0.28), 0.04),
             "dip": bool(rng.random() < 0.5), "detail_seed": detail_seed(rng)}
 
@@ -161,7 +161,7 @@ def build_spring_rolls(p: dict) -> Food:
     if p["dip"]:
         dip = lathe(np.array([[0, 0], [0.015, 0], [0.02, 0.015], [0.018, 0.015], [0, 0.01]]), 20)
         parts.append(part(dip, "sauce", (0.75, 0.2, 0.1)).transformed(offset=(p["length"] * 0.7, 0, 0)))
-    return _on_plate(p, parts)
+    return on_plate(p, parts)
 
 
 FRUITS = {"apple": ((0.8, 0.1, 0.1), 0.035, 0.9), "green_apple": ((0.55, 0.8, 0.2), 0.035, 0.9),
@@ -182,7 +182,7 @@ def build_fruit(p: dict) -> Food:
     spread = p["radius"] * (1.2 if p["kind"] == "grapes" else 1.6)
     pile = scatter(rng, p["count"], (p["radius"] * 0.9, p["radius"] * 1.1), [p["color"]], spread, 0.0, "fruit",
                    p["squash"], detail=(6, 12) if p["kind"] == "grapes" else (10, 20))
-    return _on_plate(p, [pile])
+    return on_plate(p, [pile])
 
 
 def sample_ice_cream(rng: np.random.Generator) -> dict:
