@@ -72,8 +72,8 @@ RECIPES: dict[str, Recipe] = {
     # Chosen on validation photos by the recipe search (python -m hotdog search; results/recipe-search):
     # AdamW (weight decay 0.05), one-cycle to a peak of 2e-3 stepped every batch, random crops, flips and
     # colour jitter; 100 epochs on photos (article: 30); renders 10 epochs as the article, then 100
-    # epochs of photos with a fresh one-cycle to 1e-3, half of every fine-tuning batch renders (both-mixed
-    # beat both-finetune). Trained on all 799 photos (no carve) for fixed epochs.
+    # epochs of photos with a fresh one-cycle to 1e-3, each fine-tuning epoch half renders, half photos,
+    # shuffled together (both-mixed beat both-finetune). Trained on all 799 photos (no carve) for fixed epochs.
     "tuned": Recipe("tuned", real_epochs_factor=100 / 30, finetune_epochs_factor=100 / 20,
                     train={"augment": "crop", "weight_decay": 0.05, "schedule": "onecycle", "learning_rate": 2e-3,
                            "finetune_learning_rate": 1e-3, "mix_synthetic": 0.5, "choose_epoch": False}),

@@ -456,16 +456,17 @@ def test_the_clutter_of_a_meal_comes_only_when_asked_and_stands_on_the_table_bes
     assert {d["kind"] for r in cluttered for d in r["distractors"]} == set(DISTRACTOR_KINDS + CLUTTER_KINDS)
     for a, b in zip(plain, cluttered):
         assert {**a, "distractors": None} == {**b, "distractors": None}
-    for kind in CLUTTER_KINDS:
-        record = next(r for r in cluttered if any(d["kind"] == kind for d in r["distractors"]))
+    for i, kind in enumerate(CLUTTER_KINDS):  # each alone beside a bare food: it stands on the food's table
+        record = {**cluttered[i], "serving": {"kind": "bare"}}
+        record["distractors"] = [{**d, "kind": kind} for d in sample_distractors(np.random.default_rng(i), (2, 2))]
         food = build_record_food(record)
         arrays = food.arrays()
         assert arrays["loop_vertices"].max() < len(arrays["verts"]) and np.isfinite(arrays["verts"]).all()
-        alone = build_food(record["food"]["kind"], record["food"]["params"])
-        floor = alone.verts[:, 2].min()
-        for q in food.parts:
-            if not q.framed:
-                assert floor - 1e-9 <= q.verts[:, 2].min() < floor + 0.002  # on the table, not under it
+        floor = build_food(record["food"]["kind"], record["food"]["params"]).verts[:, 2].min()
+        clutter = [q for q in food.parts if not q.framed]
+        assert len(clutter) == 2
+        for q in clutter:
+            assert floor - 1e-9 <= q.verts[:, 2].min() < floor + 0.002  # on the table, not under it nor above
 
 
 def test_a_hand_holds_food_of_either_class_in_its_share_only_when_asked():
@@ -486,6 +487,11 @@ def test_a_hand_holds_food_of_either_class_in_its_share_only_when_asked():
         low, high = alone.verts.min(0), alone.verts.max(0)
         assert hand[0].verts[:, 2].min() < low[2] and hand[0].verts[:, 2].max() > (low[2] + high[2]) / 2  # under and round
         assert np.allclose(food.arrays()["frame_verts"], alone.verts)  # the camera frames the food, not the hand
+        table = hand[0].verts[:, 2].min()  # the hand holds the food up; the distractors stay on the table
+        for q in food.parts:
+            if not q.framed and q.material != "skin":
+                assert table - 0.003 < q.verts[:, 2].min() < low[2] - 0.05
+    assert any(r["distractors"] for r in hands[:6])
 
 
 def test_material_jitter_changes_colours_only_of_the_food():
@@ -734,7 +740,7 @@ def test_meals_add_eight_kinds_to_thirty_five_negatives_and_change_nothing_else(
     both = set(kinds_with_label(NOT_HOTDOG, dishes=True))
     every = set(kinds_with_label(NOT_HOTDOG, dishes=True, meals=True))
     assert every - both == {"steak", "fried_chicken", "dumplings", "waffles", "sandwich", "roast_chicken", "curry",
-                            "generic_dish"} and len(every) >= 35
+                            "generic_dish"} and len(every) == 35
     plain, meals = (sample_records(RenderConfig(n_images=600, seed=4, meals=m)) for m in (False, True))
     assert {r["food"]["kind"] for r in meals if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG, meals=True))
     assert [r for r in plain if r["label"] == "hotdog"] == [r for r in meals if r["label"] == "hotdog"]

@@ -25,9 +25,9 @@ HDRIS = ("city", "courtyard", "forest", "interior", "night", "studio", "sunrise"
 
 def add_photo_scene(record: dict, config) -> None:
     """The parts of a food photo's scene, each only in records of configs that ask for it (so records
-    of other configs are unchanged): the camera's off-centre shift, a 3D table, a world HDRI and a shallow
-    depth of field. A table
-    casts real shadows, so it replaces the 2D drop shadow and the shadow catcher."""
+    of other configs are unchanged): the camera's off-centre shift, a 3D table, a world HDRI, a shallow
+    depth of field, a hand holding the food, vignetting and motion blur. A table casts real shadows, so it
+    replaces the 2D drop shadow and the shadow catcher."""
     seed = record["seed"]
     if config.offcentre > 0 and config.on("camera"):
         rng = seeds.generator(int(seed), "offcentre")
@@ -53,12 +53,13 @@ def add_photo_scene(record: dict, config) -> None:
 def sample_lens(rng: np.random.Generator, config) -> dict:
     """What a phone's lens and a shaking hand add (2D, effects.py): vignetting (``vignette_p`` of the
     images, the corners 10 to 50 % darker) and motion blur (``motion_blur_p``, 1 to 5 pixels at any angle)."""
-    out = {}
     vignette, shake = rng.random(2)
+    strength, length, angle = rng.uniform(0.1, 0.5), rng.uniform(1.0, 5.0), rng.uniform(0, 180)  # drawn every time,
+    out = {}  # so one share does not change the other's values
     if vignette < config.vignette_p:
-        out["vignette"] = float(rng.uniform(0.1, 0.5))
+        out["vignette"] = float(strength)
     if shake < config.motion_blur_p:
-        out["motion_blur"] = {"length": float(rng.uniform(1.0, 5.0)), "angle_deg": float(rng.uniform(0, 180))}
+        out["motion_blur"] = {"length": float(length), "angle_deg": float(angle)}
     return out
 
 

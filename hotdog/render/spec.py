@@ -79,7 +79,7 @@ class RenderConfig:
     seed: int = 0
     image_size: int = 128
     samples: int = 2
-    not_hotdog_kinds: tuple[str, ...] = ()  # empty: every registered not-hotdog food (with dishes: the dishes too)
+    not_hotdog_kinds: tuple[str, ...] = ()  # empty: every registered not-hotdog food (with dishes, meals: those too)
     dishes: bool = False  # also the 16 everyday dishes (soup, salad, pasta, bread, sushi...: foods/__init__.py),
     # and a third of the hotdog images with two to four hotdogs in a row
     meals: bool = False  # also the 8 dishes of foods/meals.py: steak, fried chicken, dumplings, waffles, sandwich,
@@ -136,8 +136,8 @@ class RenderConfig:
     contrast: tuple[float, float] = (0.85, 1.15)
     jpeg_p: float = 0.5
     jpeg_quality: tuple[int, int] = (30, 95)
-    # --- scenes like food photos (part of the "background" and "camera" switches; all off by default, and
-    # records without them are exactly the records of before) ---
+    # --- scenes like food photos (part of the "background", "camera" and "serving" switches; all off by
+    # default, and records without them are exactly the records of before) ---
     surface_p: float = 0.0  # share of images whose food stands on a 3D table (wood, marble, cloth...) with
     surface_kinds: tuple[str, ...] = SURFACE_KINDS  # real shadows; above its horizon the background shows
     hdri_p: float = 0.0  # share of images lit by one of the bpy wheel's world HDRIs, which is also seen behind

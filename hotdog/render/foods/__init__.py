@@ -18,7 +18,7 @@ One module per concern::
     meals.py         more dishes, and a generic dish of random parts (RenderConfig(meals=True))
     servings.py      what the food lies on: bare, plate, napkin, paper tray, foil
     hand.py          a hand holding the food (a serving kind of its own: RenderConfig(hand_p=...))
-    distractors.py   small objects around the food
+    distractors.py   small objects around the food, and the clutter of a meal (RenderConfig(clutter=True))
     materials.py     the one way a builder's parts get their shader settings; the material jitter
     common.py        what samplers and builders share (rounded draws, colours, blends)
 
@@ -130,12 +130,14 @@ def build_record_food(record: dict) -> Food:
     footprint = np.abs(verts[:, :2]).max(axis=0)
     extra = []
     serving = record.get("serving")
+    table = floor  # where the distractors stand: under the food, or under the arm of a hand that holds it up
     if serving and serving["kind"] == "hand":
         extra += hand_parts(serving, footprint, floor, float(verts[:, 2].max()))
+        table = float(extra[-1].verts[:, 2].min())
     elif serving and serving["kind"] != "bare":
         extra += serving_parts(serving, footprint, floor)
     if record.get("distractors"):
-        extra += distractor_parts(record["distractors"], float(np.hypot(*footprint)), floor)
+        extra += distractor_parts(record["distractors"], float(np.hypot(*footprint)), table)
     if not extra:
         return food
     materials = dict(food.materials)

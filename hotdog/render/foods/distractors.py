@@ -17,7 +17,8 @@ CUTLERY = (0.78, 0.78, 0.8)
 
 
 def sample_distractors(rng: np.random.Generator, n_range=(0, 3), kinds=DISTRACTOR_KINDS) -> list[dict]:
-    """Small objects around the food (a cup, a stray fry, a sauce cup, crumbs), partly in frame."""
+    """Small objects around the food (a cup, a stray fry, a sauce cup, crumbs), partly in frame, of ``kinds``
+    (with ``RenderConfig(clutter=True)``: also :data:`CLUTTER_KINDS`)."""
     out = []
     for _ in range(int(rng.integers(n_range[0], n_range[1] + 1))):
         out.append({"kind": kinds[int(rng.integers(len(kinds)))],
@@ -62,7 +63,7 @@ def distractor_parts(specs: list[dict], radius: float, floor: float) -> list[Par
 
 def _clutter(rng: np.random.Generator, kind: str, s: float, color) -> Part:
     """One thing of a meal's clutter, standing (or lying) on z = 0, ``s`` its scale in metres."""
-    if kind == "glass":  # a tumbler full of a drink of the record's colour
+    if kind == "glass":  # a tumbler of the drink's colour (one opaque solid: glass would cost render time)
         return part(lathe(np.array([[0, 0], [s * 0.75, 0], [s * 0.9, s * 3.2], [s * 0.86, s * 3.2], [0, s * 2.8]]), 24),
                     "plate", color, framed=False)
     if kind == "bottle":

@@ -1,6 +1,6 @@
 """A hand holding the food, as people photograph a hotdog (or a burger, a taco) in the street:
-the palm under the food, four fingers curled up its far side, the thumb over its near side, and
-the wrist and a sleeve leaving the frame. A serving kind (``"hand"``), drawn in the share
+the palm under the food, four fingers curled up one long side, the thumb over the other, and
+the wrist and a sleeve reaching away, lower, out of the frame. A serving kind (``"hand"``), drawn in the share
 ``RenderConfig.hand_p`` of the images of any food, so a hand says nothing about the label.
 
 Scenery like the other servings: not framed, left alone by the material jitter. Sizes are an
@@ -27,7 +27,7 @@ def sample_hand(rng: np.random.Generator) -> dict:
 
 
 def _digit(points, radius: float, color) -> Part:
-    """A finger along the smooth curve through ``points``, rounded at both ends."""
+    """A finger along the polyline through ``points`` (sampled at 14 points), rounded at both ends."""
     points = np.asarray(points, float)
     t = np.linspace(0, 1, 14)
     knots = np.linspace(0, 1, len(points))
@@ -42,6 +42,7 @@ def hand_parts(spec: dict, footprint: np.ndarray, floor: float, top: float) -> l
     k = spec["size"]
     long_x = footprint[0] >= footprint[1]
     length, w = (footprint[0], footprint[1]) if long_x else (footprint[1], footprint[0])
+    w = min(w, 0.045 * k)  # a hand spans no more: a wider food (a plate, a pizza) rests on the fingers
     x0 = spec["along"] * length
     h = top - floor
     palm_y = -w * 0.2

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from hotdog.render.foods.bowls import bowl, scatter
+from hotdog.render.foods.bowls import bowl, inner_radius, scatter
 from hotdog.render.foods.common import color_near, detail_seed, mix, pick, smoothstep, uniform, wobbly_outline
 from hotdog.render.foods.materials import assemble
 from hotdog.render.foods.plates import on_plate, plate_params
 from hotdog.render.shapes import (
-    Food, circle, dome_profile, grid_sheet, lathe, merge, part, rotation_matrix,
+    Food, box, circle, dome_profile, grid_sheet, lathe, merge, part, rotation_matrix,
     rounded_cylinder_profile, sphere, superellipse, sweep,
 )
 
@@ -49,19 +49,23 @@ def sample_steak(rng: np.random.Generator) -> dict:
 
 def build_steak(p: dict) -> Food:
     rng = np.random.default_rng(p["detail_seed"])
-    parts = [_steak_slices(p) if p["sliced"] else _whole_steak(rng, p)]
+    parts = [_steak_slices(p)] if p["sliced"] else _whole_steak(rng, p)
     if p["sides"]:
         parts.append(scatter(rng, p["sides"], (0.005, 0.012), SIDES, p["width"] * 0.3, 0.0, "pieces", 0.7)
                      .transformed(offset=(0, p["width"] * 0.75, 0)))
     return on_plate(p, parts, MEAL_MATERIALS)
 
 
-def _whole_steak(rng: np.random.Generator, p: dict):
+def _whole_steak(rng: np.random.Generator, p: dict) -> list:
+    """The steak in one piece, with dark grill marks across its top (thin strips at 45 degrees)."""
     outline, _ = wobbly_outline(rng, 1.0, 40, 0.2)
-    verts, quads, tris = _slab(outline * [p["length"] / 2, p["width"] / 2], p["thickness"])
-    stripes = np.sin((verts[:, 0] + verts[:, 1]) * 2 * np.pi / 0.015) > 0.7  # grill marks on top
-    colors = mix(p["color"], (0.12, 0.07, 0.04), stripes * (verts[:, 2] > p["thickness"] * 0.9) * p["grill"])
-    return part((verts, quads, tris), "meat", colors)
+    L, W, T = p["length"], p["width"], p["thickness"]
+    parts = [part(_slab(outline * [L / 2, W / 2], T), "meat", p["color"])]
+    if p["grill"]:
+        turn = rotation_matrix((0, 0, 1), np.pi / 4)
+        parts.append(merge([part(box((W * 0.7, 0.003, 0.0008)), "meat", (0.12, 0.07, 0.04), smooth=False)
+                            .transformed(turn, (x, 0, T + 0.0002)) for x in np.arange(-L * 0.3, L * 0.3 + 1e-9, 0.015)]))
+    return parts
 
 
 def _steak_slices(p: dict):
@@ -85,7 +89,7 @@ def build_fried_chicken(p: dict) -> Food:
     rng = np.random.default_rng(p["detail_seed"])
     pieces, bones = [], []
     S = p["size"]
-    for i in range(p["count"]):
+    for _ in range(p["count"]):
         stretch = rng.uniform(1.1, 1.8)
         blob = _lumpy(rng, S * rng.uniform(0.85, 1.15), 0.7, stretch, 0.12)
         colors = np.asarray(p["color"]) * rng.uniform(0.75, 1.1, (len(blob[0]), 1))
@@ -115,12 +119,12 @@ def build_dumplings(p: dict) -> Food:
         verts[:, 2] += ridge * S * (0.35 + 0.08 * np.sin(verts[:, 0] / S * 9))
         verts[:, 2] = np.maximum(verts[:, 2], -S * 0.45)  # a flat bottom
         colors = mix(p["color"], (0.7, 0.45, 0.2), (verts[:, 2] < -S * 0.4) * p["fried"])
-        x, y = (i % cols - (cols - 1) / 2) * S * 2.4, (i // cols - (cols - 1) / 2) * S * 2.0
+        x, y = (i % cols - (cols - 1) / 2) * S * 3.2, (i // cols - (cols - 1) / 2) * S * 1.9
         turn = rotation_matrix((0, 0, 1), rng.normal(0, 0.3))
         items.append(part((verts, quads, tris), "dough", colors).transformed(turn, (x, y, S * 0.45)))
     parts = [merge(items)]
     if p["steamer"]:
-        radius = S * 1.4 * cols + 0.01
+        radius = S * 1.9 * cols + 0.01
         basket = lathe(np.array([[0, 0], [radius, 0], [radius, S * 1.6], [radius - 0.003, S * 1.6], [radius - 0.003, 0.003],
                                  [0, 0.003]]), 40)
         parts.append(part(basket, "bread", (0.8, 0.65, 0.4)))
@@ -189,7 +193,7 @@ def build_sandwich(p: dict) -> Food:
                 pieces.append(part(_slab(outline * 1.04, 0.004, z), "filling", FILLINGS[layer]))
             z += slice_h if layer == "bread" else 0.004
         turn = rotation_matrix((0, 0, 1), np.pi * h + rng.normal(0, 0.1))
-        offset = (h * S * 0.25, h * S * 0.25, 0)
+        offset = (h * S * 0.4, h * S * 0.4, 0)
         bread += [q.transformed(turn, offset) for q in pieces if q.material == "bread"]
         fill += [q.transformed(turn, offset) for q in pieces if q.material == "filling"]
     return on_plate(p, [merge(bread), merge(fill)], MEAL_MATERIALS)
@@ -272,18 +276,21 @@ def sample_generic_dish(rng: np.random.Generator) -> dict:
             "components": components, "detail_seed": detail_seed(rng)}
 
 
-def _component(rng: np.random.Generator, c: dict, z: float):
-    S, color = c["size"], np.asarray(c["color"])
+def _component(rng: np.random.Generator, c: dict, z: float, room: float):
+    """One part of the generic dish, standing on height ``z``, kept within ``room`` of the centre."""
+    S, color = min(c["size"], room * 0.8), np.asarray(c["color"])
+    at = np.clip(c["at"], -(room - S) / 2, (room - S) / 2)
     if c["kind"] == "mound":
-        blob = _lumpy(rng, S, rng.uniform(0.3, 0.8), rng.uniform(1, 1.6), 0.15)
-        return part(blob, "pieces", color * rng.uniform(0.85, 1.1, (len(blob[0]), 1))).transformed(offset=(*c["at"], z + S * 0.3))
+        squash = rng.uniform(0.3, 0.8)
+        blob = _lumpy(rng, S, squash, rng.uniform(1, 1.6), 0.15)
+        return part(blob, "pieces", color * rng.uniform(0.85, 1.1, (len(blob[0]), 1))).transformed(offset=(*at, z + S * squash))
     if c["kind"] == "pieces":
         return scatter(rng, c["count"], (S * 0.12, S * 0.3), [color, color * 0.8, np.minimum(color * 1.2, 1)], S * 0.6, z,
-                       "pieces", rng.uniform(0.4, 1.0)).transformed(offset=(*c["at"], 0))
+                       "pieces", rng.uniform(0.4, 1.0), within=room).transformed(offset=(*at, 0))
     if c["kind"] == "slab":
-        outline, _ = wobbly_outline(rng, S, 32, 0.3)
+        outline, _ = wobbly_outline(rng, S * 0.8, 32, 0.3)
         return part(_slab(outline * [1, rng.uniform(0.5, 1)], S * rng.uniform(0.15, 0.4), z), "pieces", color).transformed(
-            rotation_matrix((0, 0, 1), rng.uniform(0, np.pi)), (*c["at"], 0))
+            rotation_matrix((0, 0, 1), rng.uniform(0, np.pi)), (*at, 0))
     if c["kind"] == "sticks":
         sticks = []
         for _ in range(min(c["count"], 10)):
@@ -291,18 +298,22 @@ def _component(rng: np.random.Generator, c: dict, z: float):
             path = np.array([[-length / 2, 0, 0], [length / 2, 0, 0]])
             turn = rotation_matrix((0, 0, 1), rng.uniform(0, np.pi))
             sticks.append(part(sweep(path, superellipse(8, r, r, rng.choice([2, 6]))), "pieces", color * rng.uniform(0.8, 1.1))
-                          .transformed(turn, (*(np.asarray(c["at"]) + rng.normal(0, S * 0.4, 2)), z + r)))
+                          .transformed(turn, (*(at + rng.normal(0, S * 0.3, 2)), z + r)))
         return merge(sticks)
-    return part(lathe(rounded_cylinder_profile(S * 1.2, 0.004, 0.002, 3, z), 28), "sauce", color).transformed(offset=(*c["at"], 0))
+    return part(lathe(rounded_cylinder_profile(min(S * 1.2, room), 0.004, 0.002, 3, z), 28), "sauce", color)
 
 
 def build_generic_dish(p: dict) -> Food:
     rng = np.random.default_rng(p["detail_seed"])
-    R, parts, z = p["base_radius"], [], 0.0025
-    if p["base"] == "bowl":
-        parts.append(bowl(R * 0.7, R * 0.5, p["base_color"]))
-        z = R * 0.25
-    parts += [_component(rng, c, z) for c in p["components"]]
+    R = p["base_radius"]
+    if p["base"] == "bowl":  # filled to the middle, the parts on top of the filling, inside the wall
+        height, z = R * 0.5, R * 0.25
+        room = inner_radius(R * 0.7, height, z)
+        fill = part(lathe(np.array([[room, z], [0.0, z]]), 36), "sauce", np.asarray(p["components"][0]["color"]) * 0.8)
+        parts = [bowl(R * 0.7, height, p["base_color"]), fill]
+    else:
+        z, room, parts = 0.0, R * 0.75, []
+    parts += [_component(rng, c, z, room) for c in p["components"]]
     if p["base"] == "plate":
         return on_plate({"plate": True, "plate_radius": R, "plate_color": p["base_color"]}, parts, MEAL_MATERIALS)
     return assemble(parts, MEAL_MATERIALS)
