@@ -205,9 +205,17 @@ def _transfer(args) -> None:
             raise ValueError("transfer needs a NAME for the renderer variant (its record: results/transfer/NAME.json)")
         config = RenderConfig(n_images=args.images, seed=args.seed,
                               backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
-        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision)
+        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision,
+                              overrides=transfer.recipe_changes(args.train), renders=_transfer_renders(args))
         print(f"{args.name}: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in record["summary"].items()))
     print(transfer.table(transfer.load()))
+
+
+def _transfer_renders(args) -> Path | None:
+    """A training variant (``--train``) trains on the renders of the variant named by ``--renders``."""
+    from hotdog import paths
+
+    return paths.data_dir() / f"transfer_{args.renders}" if args.renders else None
 
 
 def _evaluate(args) -> None:
@@ -411,6 +419,11 @@ def _add_transfer(sub, switches) -> None:
     p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
                    help="other RenderConfig fields, as JSON: e.g. surface_p=0.8 hdri_p=0.5 offcentre=0.3 "
                         "distance_factor=[0.7,1.3] (see hotdog/render/spec.py)")
+    p.add_argument("--train", nargs="+", default=[], metavar="FIELD=VALUE",
+                   help="a training variant: change the fixed recipe (hotdog/transfer.py RECIPE), as JSON: e.g. "
+                        "augment=trivial; the renderer is judged with the recipe unchanged")
+    p.add_argument("--renders", default=None, metavar="VARIANT",
+                   help="train on the renders of this variant (data/transfer_VARIANT), e.g. with --train")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto")
     p.add_argument("--table", action="store_true", help="only print the table of the variants measured so far")
     p.set_defaults(func=_transfer)

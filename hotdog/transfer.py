@@ -36,6 +36,26 @@ RECIPE = {"augment": "crop", "weight_decay": 0.05, "schedule": "onecycle", "lear
 REFERENCE = Path("recipe-search") / "onecycle.checkpoints" / "binary_classifier_authentic.pt"
 
 
+def recipe_changes(settings: list[str]) -> dict:
+    """``FIELD=VALUE`` changes to :data:`RECIPE` (the command line's ``--train``), each value read as JSON
+    (``augment=trivial``, ``synthetic_epochs=20``): a training variant, named as such, against the same
+    renders. The seed, precision and batch size stay the command's."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(TrainConfig)} - {"seed", "precision", "batch_size"}
+    changes = {}
+    for setting in settings:
+        name, sep, text = setting.partition("=")
+        if not sep or name not in names:
+            raise ValueError(f"--train {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
+        try:
+            changes[name] = json.loads(text)
+        except json.JSONDecodeError:
+            changes[name] = text  # a bare word: a string
+    TrainConfig(**{**RECIPE, **changes})  # says what is wrong with a value before anything is rendered
+    return changes
+
+
 def folder(root: Path | None = None) -> Path:
     return (root or paths.results_root()) / FOLDER
 
@@ -140,7 +160,8 @@ def table(records: list[dict]) -> str:
         cell = lambda k: f"{s[k]['mean']:.3f}" + (f" (sd {s[k]['sd']:.3f})" if s[k]["n"] > 1 else "")  # noqa: E731
         rate = r.get("render", {}).get("images_per_minute")
         back = f"{r['reverse']['auc']:.3f}" if "reverse" in r else "-"
-        lines.append(f"| {r['name']} | {r['n_images']} | {len(r['seeds'])} | {cell('auc')} | "
+        trained = ", ".join(f"{k}={v}" for k, v in r.get("recipe", RECIPE).items() if RECIPE.get(k) != v)
+        lines.append(f"| {r['name']}{f' (training: {trained})' if trained else ''} | {r['n_images']} | {len(r['seeds'])} | {cell('auc')} | "
                      f"{cell('balanced_accuracy')} | {cell('accuracy')} | {rate if r['render'].get('n_rendered') else '-'} | "
                      f"{back} |")
     return "\n".join(lines)

@@ -60,6 +60,21 @@ def test_the_reverse_score_is_a_real_photo_model_scoring_the_renders(tmp_path):
     assert 0 <= out["auc"] <= 1 and out["checkpoint"] == str(tmp_path / "m.pt") and "balanced_accuracy" in out
 
 
+def test_a_training_variant_changes_the_recipe_and_says_what_it_cannot_change():
+    assert transfer.recipe_changes(["augment=trivial", "synthetic_epochs=20"]) == {"augment": "trivial",
+                                                                                   "synthetic_epochs": 20}
+    assert transfer.recipe_changes([]) == {}
+    for bad, says in ((["seed=3"], "give FIELD=VALUE"), (["augment"], "give FIELD=VALUE"),
+                      (["augment=nope"], "augment must be")):
+        with pytest.raises(ValueError, match=says):
+            transfer.recipe_changes(bad)
+    record = {"name": "v", "n_images": 8, "seeds": {"0": {}}, "render": {}, "render_config": {},
+              "recipe": {**transfer.RECIPE, "augment": "trivial"},
+              "summary": {k: {"mean": 0.5, "sd": 0.0, "n": 1} for k in ("auc", "balanced_accuracy", "accuracy")}}
+    assert "| v (training: augment=trivial) | 8 |" in transfer.table([record])
+    assert "| v | 8 |" in transfer.table([{**record, "recipe": transfer.RECIPE}])
+
+
 def test_the_command_asks_for_a_name(capsys):
     assert main(["transfer"]) == 1
     assert "transfer needs a NAME" in capsys.readouterr().err
