@@ -42,16 +42,10 @@ def recipe_changes(settings: list[str]) -> dict:
     renders. The seed, precision and batch size stay the command's."""
     from dataclasses import fields
 
+    from hotdog.render.spec import read_setting
+
     names = {f.name for f in fields(TrainConfig)} - {"seed", "precision", "batch_size"}
-    changes = {}
-    for setting in settings:
-        name, sep, text = setting.partition("=")
-        if not sep or name not in names:
-            raise ValueError(f"--train {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
-        try:
-            changes[name] = json.loads(text)
-        except json.JSONDecodeError:
-            changes[name] = text  # a bare word: a string
+    changes = dict(read_setting(setting, names, "--train") for setting in settings)
     TrainConfig(**{**RECIPE, **changes})  # says what is wrong with a value before anything is rendered
     return changes
 

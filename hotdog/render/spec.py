@@ -194,19 +194,25 @@ class RenderConfig:
         names = {f.name for f in fields(self)} - {"n_images", "seed", "randomize"}
         changes = {}
         for setting in settings:
-            name, sep, text = setting.partition("=")
-            if not sep or name not in names:
-                raise ValueError(f"--set {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
-            changes[name] = _setting_value(name, text, getattr(self, name))
+            name, value = read_setting(setting, names, "--set")
+            changes[name] = _setting_value(name, value, getattr(self, name))
         return replace(self, **changes)
 
 
-def _setting_value(name: str, text: str, current):
-    """``--set name=text`` read as JSON and checked against the kind of value the field holds now."""
+def read_setting(setting: str, names, option: str) -> tuple[str, object]:
+    """A command line's ``FIELD=VALUE`` as ``(field, value)``: the value read as JSON, a bare word as a
+    string; an error naming the ``option`` and the fields it takes unless ``FIELD`` is one of ``names``."""
+    name, sep, text = setting.partition("=")
+    if not sep or name not in names:
+        raise ValueError(f"{option} {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
     try:
-        value = json.loads(text)
+        return name, json.loads(text)
     except json.JSONDecodeError:
-        value = text  # a bare word: a string
+        return name, text
+
+
+def _setting_value(name: str, value, current):
+    """A ``--set`` value checked against the kind of value the field holds now."""
     if isinstance(current, bool):
         ok, takes = isinstance(value, bool), "true or false"
     elif isinstance(current, (int, float)):
@@ -217,7 +223,7 @@ def _setting_value(name: str, text: str, current):
     else:
         ok, takes = True, ""
     if not ok:
-        raise ValueError(f"--set {name}={text}: {name} takes {takes}")
+        raise ValueError(f"--set {name}={value}: {name} takes {takes}")
     return tuple(value) if isinstance(value, list) else value
 
 
