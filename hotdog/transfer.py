@@ -42,7 +42,7 @@ def recipe_changes(settings: list[str]) -> dict:
     renders. The seed, precision and batch size stay the command's."""
     from dataclasses import fields
 
-    from hotdog.render.spec import read_setting
+    from hotdog.fields import read_setting
 
     names = {f.name for f in fields(TrainConfig)} - {"seed", "precision", "batch_size"}
     changes = dict(read_setting(setting, names, "--train") for setting in settings)

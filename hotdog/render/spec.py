@@ -20,7 +20,6 @@ records, so a folder rendered by older code is recognised as such.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from hotdog import seeds
+from hotdog.fields import checked_value, read_setting
 from hotdog.render.assets import MESH_KIND, list_meshes
 from hotdog.render.foods import (
     CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors,
@@ -195,36 +195,8 @@ class RenderConfig:
         changes = {}
         for setting in settings:
             name, value = read_setting(setting, names, "--set")
-            changes[name] = _setting_value(name, value, getattr(self, name))
+            changes[name] = checked_value(name, value, getattr(self, name))
         return replace(self, **changes)
-
-
-def read_setting(setting: str, names, option: str) -> tuple[str, object]:
-    """A command line's ``FIELD=VALUE`` as ``(field, value)``: the value read as JSON, a bare word as a
-    string; an error naming the ``option`` and the fields it takes unless ``FIELD`` is one of ``names``."""
-    name, sep, text = setting.partition("=")
-    if not sep or name not in names:
-        raise ValueError(f"{option} {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
-    try:
-        return name, json.loads(text)
-    except json.JSONDecodeError:
-        return name, text
-
-
-def _setting_value(name: str, value, current):
-    """A ``--set`` value checked against the kind of value the field holds now."""
-    if isinstance(current, bool):
-        ok, takes = isinstance(value, bool), "true or false"
-    elif isinstance(current, (int, float)):
-        ok, takes = isinstance(value, (int, float)) and not isinstance(value, bool), "a number, e.g. 0.5"
-    elif isinstance(current, tuple):
-        value = [value] if isinstance(value, str) else value  # one name for a tuple of names
-        ok, takes = isinstance(value, list), "a JSON list, e.g. [0.7,1.3]"
-    else:
-        ok, takes = True, ""
-    if not ok:
-        raise ValueError(f"--set {name}={value}: {name} takes {takes}")
-    return tuple(value) if isinstance(value, list) else value
 
 
 def image_seed(seed: int, index: int) -> int:

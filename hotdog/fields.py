@@ -1,0 +1,35 @@
+"""``FIELD=VALUE`` settings from the command line (``--set`` on the renderer, ``--train`` on the transfer
+score), read against a dataclass's fields: the value as JSON, checked against the kind of value the
+field holds, and an error that names the option and the fields it takes."""
+
+from __future__ import annotations
+
+import json
+
+
+def read_setting(setting: str, names, option: str) -> tuple[str, object]:
+    """A command line's ``FIELD=VALUE`` as ``(field, value)``: the value read as JSON, a bare word as a
+    string; an error naming the ``option`` and the fields it takes unless ``FIELD`` is one of ``names``."""
+    name, sep, text = setting.partition("=")
+    if not sep or name not in names:
+        raise ValueError(f"{option} {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
+    try:
+        return name, json.loads(text)
+    except json.JSONDecodeError:
+        return name, text
+
+
+def checked_value(name: str, value, current):
+    """A ``--set`` value checked against the kind of value the field holds now."""
+    if isinstance(current, bool):
+        ok, takes = isinstance(value, bool), "true or false"
+    elif isinstance(current, (int, float)):
+        ok, takes = isinstance(value, (int, float)) and not isinstance(value, bool), "a number, e.g. 0.5"
+    elif isinstance(current, tuple):
+        value = [value] if isinstance(value, str) else value  # one name for a tuple of names
+        ok, takes = isinstance(value, list), "a JSON list, e.g. [0.7,1.3]"
+    else:
+        ok, takes = True, ""
+    if not ok:
+        raise ValueError(f"--set {name}={value}: {name} takes {takes}")
+    return tuple(value) if isinstance(value, list) else value
