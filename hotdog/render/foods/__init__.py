@@ -59,10 +59,10 @@ from hotdog.render.shapes import Food
 HOTDOG, NOT_HOTDOG = "hotdog", "not_hotdog"
 
 __all__ = [
-    "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG", "MATERIALS", "NOT_HOTDOG", "SERVINGS", "SERVING_MATERIALS", "FoodKind",
-    "assemble", "build_food", "build_record_food", "build_sausage", "build_toppings", "distractor_parts",
-    "hand_parts", "jitter_materials", "kinds_with_label", "plate", "sample_hand", "sample_distractors", "sample_sausage", "sample_serving",
-    "sample_toppings", "serving_parts",
+    "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG", "MATERIALS", "NOT_HOTDOG", "SERVINGS",
+    "SERVING_MATERIALS", "FoodKind", "assemble", "build_food", "build_record_food", "build_sausage", "build_toppings",
+    "distractor_parts", "hand_parts", "jitter_materials", "kinds_with_label", "plate", "sample_distractors",
+    "sample_hand", "sample_sausage", "sample_serving", "sample_toppings", "serving_parts",
 ]
 
 
@@ -74,7 +74,7 @@ class FoodKind:
     label: str  # "hotdog" or "not_hotdog"
     sample: Callable[[np.random.Generator], dict]
     build: Callable[[dict], Food]
-    menu: str = "classic"  # "classic": in every render; "dishes", "meals": only with RenderConfig(dishes=True),
+    menu: str = "classic"  # "classic": in every render; "dishes" / "meals": only with RenderConfig(dishes=True) /
     # RenderConfig(meals=True)
 
 
@@ -104,8 +104,8 @@ FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(module, f"sample_{name}")
 # more dishes (meals.py), and a generic dish of random parts so the not-hotdog class is not a closed list;
 # rendered with RenderConfig(meals=True)
 MEALS = ("steak", "fried_chicken", "dumplings", "waffles", "sandwich", "roast_chicken", "curry", "generic_dish")
-FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(meals, f"sample_{name}"), getattr(meals, f"build_{name}"), "meals")
-              for name in MEALS})
+FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(meals, f"sample_{name}"), getattr(meals, f"build_{name}"),
+                             "meals") for name in MEALS})
 
 
 def kinds_with_label(label: str, dishes: bool = False, meals: bool = False) -> list[str]:
