@@ -4,6 +4,7 @@
     python benchmarks/bench_render.py --n 50 --jobs 1 2 4 --samples 8 4 2
     HOTDOG_BLENDER=/path/to/blender python benchmarks/bench_render.py
     python benchmarks/bench_render.py --jobs 2 --set surface_p=0.8 hdri_p=0.5   # a scene change, side by side
+    python benchmarks/bench_render.py --parts --n 300   # what each scene part costs, one at a time
 
 Each run renders the same records into a fresh temporary folder (nothing is skipped) and counts the
 whole call: worker start-up, Blender import, rendering, effects and PNG writing.
@@ -23,6 +24,19 @@ from hotdog.render import RenderConfig, render_dataset  # noqa: E402
 
 ARTICLE_IMAGES_PER_MINUTE = 120
 
+# The renderer's optional parts (RESULTS.md, "The renderer's compass"), each measured on top of the defaults.
+PARTS = {
+    "photo scene": ["surface_p=0.8", "hdri_p=0.5", "offcentre=0.3", "distance_factor=[0.7,1.3]"],
+    "food texture": ["food_texture=[0.15,0.4]"],
+    "16 dishes": ["dishes=true"],
+    "meals": ["meals=true"],
+    "depth of field": ["dof_p=0.5"],
+    "vignette": ["vignette_p=0.5"],
+    "motion blur": ["motion_blur_p=0.2"],
+    "clutter": ["clutter=true", "n_distractors=[1,3]"],
+    "hand": ["hand_p=0.2"],
+}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -33,7 +47,11 @@ def main() -> None:
     parser.add_argument("--blender", default=os.environ.get("HOTDOG_BLENDER"), help="Python with bpy or Blender executable")
     parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
                         help="also render with these RenderConfig fields and print its speed against the default's")
+    parser.add_argument("--parts", action="store_true",
+                        help="the default, then each optional scene part alone on top of it (PARTS), on args.jobs[-1] workers")
     args = parser.parse_args()
+    if args.parts:
+        return _compare_parts(args)
     if args.set:
         return _compare_settings(args)
 
@@ -64,16 +82,32 @@ def _compare_workers(config: RenderConfig, args) -> None:
 
 def _compare_settings(args) -> None:
     """The default config, then the same records with ``--set``, on ``args.jobs[-1]`` workers."""
+    rates = _rates(args, {"default": [], " ".join(args.set): args.set})
+    print(f"  with the settings: {rates[1] / rates[0]:.2f}x the default's speed")
+
+
+def _compare_parts(args) -> None:
+    """The default config, then each of PARTS alone on top of it: its speed and its cost per image."""
+    rates = _rates(args, {"default": [], **PARTS})
+    base = rates[0]
+    print(f"  {'part':<16} {'x default speed':>16} {'ms per image added (2 workers)':>32}")
+    for name, rate in zip(PARTS, rates[1:]):
+        print(f"  {name:<16} {rate / base:16.2f} {60_000 / rate - 60_000 / base:32.1f}")
+
+
+def _rates(args, settings: dict[str, list[str]]) -> list[float]:
+    """Images a minute for each named list of FIELD=VALUE settings, the same records each time."""
     n_jobs = args.jobs[-1]
     base = RenderConfig(n_images=args.n, image_size=args.size, samples=args.samples[0])
     rates = []
-    for label, config in (("default", base), (" ".join(args.set), base.with_settings(args.set))):
+    for label, fields in settings.items():
         _fresh_pool()
         with tempfile.TemporaryDirectory(prefix="hotdog-bench-") as out:
-            report = render_dataset(out, config, n_jobs=n_jobs, blender=args.blender, progress=False)
+            report = render_dataset(out, base.with_settings(fields) if fields else base, n_jobs=n_jobs,
+                                    blender=args.blender, progress=False)
         rates.append(report["images_per_minute"])
         print(f"  {label}: {report['images_per_minute']:7.1f} images/minute on {n_jobs} worker(s)")
-    print(f"  with the settings: {rates[1] / rates[0]:.2f}x the default's speed")
+    return rates
 
 
 def _fresh_pool() -> None:
