@@ -207,10 +207,10 @@ def study_bars(summaries: dict[str, dict], title: str = "Accuracy on 199 held-ou
             if m not in summary["regimes"]:
                 continue
             s = summary["regimes"][m]
-            low, high = s["interval95"]
+            low, high = s["interval95"] if len(s["values"]) > 1 else (s["mean"], s["mean"])  # one seed: no interval
             ax.bar(i + offset, s["mean"], width, color=MODE_COLORS[m], hatch=hatches[k % len(hatches)],
-                   edgecolor="white", yerr=[[s["mean"] - low], [high - s["mean"]]], capsize=3,
-                   label=label if i == 0 else None)
+                   edgecolor="white", yerr=[[s["mean"] - low], [high - s["mean"]]] if high > low else None,
+                   capsize=3, label=label if i == 0 else None)
             ax.plot([i + offset] * len(s["values"]), s["values"], "o", ms=3, color="black", alpha=0.6)
             ax.text(i + offset, min(high, 1.0) + 0.01, f"{s['mean']:.1%}", ha="center", fontsize=8, weight="bold")
     baseline = max(s["majority_baseline"] for s in summaries.values())

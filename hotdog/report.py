@@ -78,8 +78,11 @@ def _gain_cell(summary: dict) -> str:
     pair = summary["pairs"].get("both - authentic")
     if pair is None:
         return "-"
-    d = pair["difference"]
-    return f"{d['mean']:+.1%} ({format_interval(d['interval95'], signed=True)}), McNemar {format_p(pair['mcnemar']['p_value'])}"
+    return f"{_difference(pair['difference'])}, McNemar {format_p(pair['mcnemar']['p_value'])}"
+
+
+def _seeds(n: int) -> str:
+    return f"{n} seed" if n == 1 else f"{n} seeds"
 
 
 def format_markdown(summaries: dict[str, dict]) -> str:
@@ -87,7 +90,7 @@ def format_markdown(summaries: dict[str, dict]) -> str:
     95 % t-interval and the mean AUC over the seeds, and the gain of ``both`` over ``authentic`` with its interval and McNemar p."""
     names = list(summaries)
     lines = ["| trained on | article (1 run) | " + " | ".join(
-        f"{name} ({len(summaries[name]['seeds'])} seeds)" for name in names) + " |", "|---" * (len(names) + 2) + "|"]
+        f"{name} ({_seeds(len(summaries[name]['seeds']))})" for name in names) + " |", "|---" * (len(names) + 2) + "|"]
     for mode in MODES:
         row = [_mean_cell(summaries[n]["regimes"][mode]) if mode in summaries[n]["regimes"] else "-" for n in names]
         lines.append(f"| {MODE_LABELS[mode]} | {ARTICLE[mode]:.2%} | " + " | ".join(row) + " |")

@@ -27,6 +27,14 @@ def test_study_bars_draw_each_seed_and_the_article(records):
     assert any(t.get_text() == "83.9%" for t in ax.texts)
 
 
+def test_study_bars_label_a_one_seed_study_at_its_value(records):
+    one = study.summarize(records[:1])
+    fig = plots.study_bars({"first seed": one})
+    both = one["regimes"]["both"]["mean"]
+    label = next(t for t in fig.axes[0].texts if t.get_text() == f"{both:.1%}")
+    assert label.get_position()[1] == pytest.approx(both + 0.01)  # drawn just above the bar, not at nan
+
+
 def test_study_curves_average_the_seeds(records):
     fig = plots.study_curves(records)
     both = fig.axes[0].lines[0]

@@ -65,6 +65,13 @@ def test_over_seeds_and_mcnemar_by_hand():
     assert metrics.mcnemar([True], [True])["p_value"] == 1.0
 
 
+def test_markdown_table_of_one_seed_says_so_and_draws_no_interval(two_seeds):
+    _, records = two_seeds
+    table = report.format_markdown({"first": study.summarize(records[:1])})
+    assert table.splitlines()[0].startswith("| trained on | article (1 run) | first (1 seed) |")
+    assert "nan" not in table and "McNemar" in table
+
+
 def test_markdown_table_sets_the_article_beside_each_study(two_seeds, monkeypatch, capsys):
     root, records = two_seeds
     summary = study.summarize(records)
