@@ -90,7 +90,7 @@ def _compare_parts(args) -> None:
     """The default config, then each of PARTS alone on top of it: its speed and its cost per image."""
     rates = _rates(args, {"default": [], **PARTS})
     base = rates[0]
-    print(f"  {'part':<16} {'x default speed':>16} {'ms per image added (2 workers)':>32}")
+    print(f"  {'part':<16} {'x default speed':>16} {f'ms per image added ({args.jobs[-1]} workers)':>32}")
     for name, rate in zip(PARTS, rates[1:]):
         print(f"  {name:<16} {rate / base:16.2f} {60_000 / rate - 60_000 / base:32.1f}")
 
@@ -103,8 +103,8 @@ def _rates(args, settings: dict[str, list[str]]) -> list[float]:
     for label, fields in settings.items():
         _fresh_pool()
         with tempfile.TemporaryDirectory(prefix="hotdog-bench-") as out:
-            report = render_dataset(out, base.with_settings(fields) if fields else base, n_jobs=n_jobs,
-                                    blender=args.blender, progress=False)
+            report = render_dataset(out, base.with_settings(fields), n_jobs=n_jobs, blender=args.blender,
+                                    progress=False)
         rates.append(report["images_per_minute"])
         print(f"  {label}: {report['images_per_minute']:7.1f} images/minute on {n_jobs} worker(s)")
     return rates
