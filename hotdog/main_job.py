@@ -97,7 +97,7 @@ def run_to_show(results: Path, test) -> ShownRun:
     """The models in ``results/checkpoints`` (04_train or ``bash run.sh``), tested on ``test`` (split
     seed 0's photos); without them, the main job's ``small`` run kept in ``results/small/summary.json``
     and the model shipped in the package, so a notebook runs on a fresh machine too."""
-    from hotdog.seefood import SHIPPED
+    from hotdog.seefood import SHIPPED, shipped_info
 
     folder, root = results / "checkpoints", paths.project_root()
     shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
@@ -109,6 +109,11 @@ def run_to_show(results: Path, test) -> ShownRun:
     summary = json.loads(kept.read_text())
     return ShownRun(f"no models of your own in {shown} yet (04_train or `bash run.sh` make them): the main job's "
                     f"small run kept in the repository ({kept.relative_to(paths.project_root())}), and the model "
-                    f"shipped in the package (the article-schedule study's seed 0, trained both ways)",
+                    f"shipped in the package ({_shipped_origin(shipped_info())})",
                     summary["results"], summary["histories"], {"both": SHIPPED})
 
+
+def _shipped_origin(info: dict) -> str:
+    """Where the shipped model comes from, in a few words: "study 'tuned' (tuned recipe), seed 0's both model"."""
+    study = info.get("study", {}).get("name", info.get("size", "?"))
+    return f"study {study!r} ({info.get('recipe', 'article')} recipe), seed {info['split_seed']}'s {info['mode']} model"

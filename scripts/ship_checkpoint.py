@@ -79,7 +79,8 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
             "test_photos": f"the {total} held-out real photos of split seed {split}",
             "accuracy": correct / total, "correct": correct, "total": total,
             "interval95": result["interval95"], "split_seed": split,
-            "study": {"name": name, "seeds": summary["seeds"], "mean": over["mean"], "interval95": over["interval95"],
+            "study": {"name": name, "seeds": summary["seeds"], "mean": over["mean"],
+                      "interval95": over["interval95"] if len(records) > 1 else None,  # one seed has no spread
                       "why_this_seed": "the regime with the best mean over seeds; seed 0's model, not the best seed, "
                                        "so its accuracy is not picked on the photos that measure it"}}
     if calibrate:
