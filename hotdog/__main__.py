@@ -145,7 +145,8 @@ def _study(args) -> None:
         if own_renders:
             root, render_config = _study_renders(args, sizes, seed)
         study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe), precision=args.precision,
-                       trained=tuple(args.modes), render_config=render_config, split_seed=args.split_seed)
+                       trained=tuple(args.modes), render_config=render_config, split_seed=args.split_seed,
+                       synthetic_stage_from=args.synthetic_stage_from)
     print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 
@@ -377,6 +378,9 @@ def _add_study(sub, switches) -> None:
                         "the batches and its own renders (render seed = seed)")
     p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
                    help="other RenderConfig fields, as JSON (with --synthetic DIR): e.g. surface_p=0.8 hdri_p=0.5")
+    p.add_argument("--synthetic-stage-from", default=None, metavar="STUDY",
+                   help="start both from this study's finished synthetic stage of the same seed, when every setting "
+                        "it depends on is the same (e.g. --real-share studies from the full study)")
     p.add_argument("--modes", nargs="+", choices=["both", "authentic"], default=["both", "authentic"],
                    help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need only both")
     p.set_defaults(func=_study)

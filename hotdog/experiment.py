@@ -50,6 +50,7 @@ class RunRecord:
     autocast: str = ""  # what precision "auto" chose
     article: dict = field(default_factory=lambda: dict(metrics.ARTICLE))
     split_seed: int | None = None  # the split's seed when it is not ``seed`` (a study with a fixed split)
+    synthetic_stage_from: str | None = None  # the record whose finished synthetic stage ``both`` started from
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -81,13 +82,14 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
              synthetic_root: Path | None = None, recipe: settings.Recipe | None = None, precision: str = "fp32",
              trained: tuple[str, ...] = modes.TRAINED, study: str | None = None, render_config: dict | None = None,
              render_report: dict | None = None, reuse: bool = False, split_seed: int | None = None,
-             progress: bool = True) -> RunRecord:
+             synthetic_stage_from: Path | None = None, progress: bool = True) -> RunRecord:
     """Train ``trained`` (e.g. ``("both", "authentic")``) on split ``seed`` with ``sizes``, ``recipe``
     (default: the article's) and ``precision``; test on that split's held-out photos; write the record
     to ``record_path`` and the models to ``checkpoints``. With ``reuse``, a record already at
     ``record_path`` is returned as it is (a study's finished seed); a run cut off mid-training resumes
     from its last epoch either way. ``split_seed`` fixes the 799/199 split while ``seed`` varies the
-    initialisation and the batches (default: ``seed`` does both)."""
+    initialisation and the batches (default: ``seed`` does both). ``synthetic_stage_from`` (another run's
+    record) lends ``both`` its finished synthetic stage (:mod:`hotdog.head_start`)."""
     if reuse and record_path.exists():
         return RunRecord.read(record_path)
     trained = modes.check(trained)
@@ -101,6 +103,8 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
                             progress=progress)
     timings["load"] = time.perf_counter() - start
     print(prepared.describe())
+    if synthetic_stage_from is not None and "both" in trained:
+        _start_from(synthetic_stage_from, checkpoints, config, prepared, render_config, split_seed)
     histories = {}
     for mode in trained:
         t = time.perf_counter()
@@ -118,6 +122,18 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_authentic_train=len(prepared.authentic_train), n_validation=len(prepared.validation or []),
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
-        autocast=str(autocast_dtype(config.precision, device)), split_seed=split_seed)
+        autocast=str(autocast_dtype(config.precision, device)), split_seed=split_seed,
+        synthetic_stage_from=str(synthetic_stage_from) if synthetic_stage_from and "both" in trained else None)
     files.write_json(record_path, record.to_json(), indent=1, default=str)
     return RunRecord.read(record_path)  # exactly what a later call reads back
+
+
+def _start_from(lender: Path, checkpoints: Path, config: TrainConfig, prepared, render_config, split_seed) -> None:
+    """Borrow ``lender``'s synthetic stage unless ``both`` has begun or finished here already."""
+    from hotdog import head_start
+
+    if (checkpoints / "both.resume.pt").exists() or modes.checkpoint(checkpoints, "both").exists():
+        return
+    head_start.borrow(lender, checkpoints, config, str(default_device(config.device)),
+                      n_synthetic=len(prepared.synthetic or []), render_config=render_config, split_seed=split_seed)
+    print(f"both: synthetic stage taken from {lender}")

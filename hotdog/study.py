@@ -28,15 +28,21 @@ PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"
 def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path | None, *,
              recipe: settings.Recipe | None = None, precision: str = "fp32",
              trained: tuple[str, ...] = modes.TRAINED, render_config: dict | None = None,
-             root: Path | None = None, split_seed: int | None = None, progress: bool = True) -> dict:
+             root: Path | None = None, split_seed: int | None = None, synthetic_stage_from: str | None = None,
+             progress: bool = True) -> dict:
     """Train and test one seed of ``study`` (skipped if its JSON exists) with
     :func:`hotdog.experiment.run_once`; returns its record.
 
     ``trained`` are the training runs: ``both`` (which also yields the ``synthetic`` model) and
     ``authentic``; an ablation of the renderer needs only ``both``, since ``authentic`` never sees a
     render. ``render_config`` is recorded as given (how the synthetic images were made). ``split_seed``
-    tests every seed on the same photos (that split's), the seed varying the rest."""
+    tests every seed on the same photos (that split's), the seed varying the rest. ``synthetic_stage_from``
+    names a study whose same seed lends ``both`` its finished synthetic stage (:mod:`hotdog.head_start`)."""
     out = (root or paths.studies_dir()) / study
+    lender = (root or paths.studies_dir()) / synthetic_stage_from / f"seed{seed}.json" if synthetic_stage_from else None
+    if lender is not None and not lender.exists():
+        raise FileNotFoundError(f"--synthetic-stage-from {synthetic_stage_from}: {lender} does not exist; run that "
+                                f"study's seed {seed} first, or drop the option")
     done = out / f"seed{seed}.json"
     recorded = json.loads(done.read_text()).get("split_seed") if done.exists() else split_seed
     if recorded != split_seed:
@@ -45,7 +51,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=modes.check(trained, modes.TRAINED), study=study, render_config=render_config,
-                      reuse=True, split_seed=split_seed, progress=progress)
+                      reuse=True, split_seed=split_seed, synthetic_stage_from=lender, progress=progress)
     return record.to_json()
 
 

@@ -196,3 +196,44 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
     assert renders == [0] and trained == [(2, "r0"), (0, "r0")]
     assert cli.main(["study", "order", "--modes", "authentic", "--real-share", "2"]) == 1  # checked without renders
     assert "--real-share is a fraction" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def lender(tmp_path_factory):
+    """Seed 0 of a tiny study with the tuned recipe (a fresh optimizer for fine-tuning), both only."""
+    root = tmp_path_factory.mktemp("lender")
+    record = study.run_seed("full", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
+                            trained=("both",), progress=False)
+    return root, record
+
+
+def test_a_borrowed_synthetic_stage_gives_the_model_training_it_gives(lender):
+    root, full = lender
+    again = study.run_seed("again", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
+                           trained=("both",), synthetic_stage_from="full", progress=False)
+    assert again["synthetic_stage_from"].endswith("full/seed0.json") and full["synthetic_stage_from"] is None
+    stage = [r for r in full["histories"]["both"]["epochs"] if r["stage"] == "synthetic"]
+    assert again["histories"]["both"]["epochs"][:len(stage)] == stage
+    for regime in ("synthetic", "both"):
+        assert again["results"][regime]["probabilities"] == pytest.approx(full["results"][regime]["probabilities"],
+                                                                         abs=1e-5)
+
+
+def test_a_real_share_study_takes_the_same_synthetic_model_and_trains_its_own_fine_tuning(lender):
+    root, full = lender
+    fewer = study.run_seed("fewer", 0, settings.sizes("tiny", authentic_train_limit=32), paths.sample_synthetic_dir(),
+                           root=root, recipe=settings.recipe("tuned"), trained=("both",), synthetic_stage_from="full",
+                           progress=False)
+    assert fewer["n_authentic_train"] == 32
+    assert fewer["results"]["synthetic"]["probabilities"] == full["results"]["synthetic"]["probabilities"]
+    assert fewer["results"]["both"]["probabilities"] != full["results"]["both"]["probabilities"]
+
+
+def test_a_lender_with_other_settings_is_refused_by_name(lender):
+    root, _ = lender
+    with pytest.raises(ValueError, match="learning_rate is 0.002 there, 0.0001 here.*finetune_learning_rate"):
+        study.run_seed("article-recipe", 0, SIZES, paths.sample_synthetic_dir(), root=root, trained=("both",),
+                       synthetic_stage_from="full", progress=False)
+    with pytest.raises(FileNotFoundError, match="seed1.json does not exist"):
+        study.run_seed("other-seed", 1, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
+                       trained=("both",), synthetic_stage_from="full", progress=False)

@@ -1,0 +1,74 @@
+"""Start ``both`` from another run's finished synthetic stage, instead of training it again.
+
+The first stage of ``both`` trains on renders only, and nothing in it depends on the real photos:
+its initialisation, batch order and augmentation draws come from the seed, its data are the renders.
+So the "how many photos do renders save?" studies (``--real-share``), which differ from a full study
+only in the photos, can take each seed's synthetic stage from that full study: for the tuned recipe
+that is 10 of a seed's 79 minutes per share. :func:`borrow` checks that every setting the stage
+depends on is the same, copies the stage's model (``binary_classifier.pt``) and writes a resume file
+that says "synthetic stage done", with the lender's epochs as the history, so :func:`hotdog.train.train`
+goes on with the fine-tuning stage exactly as if it had trained the first stage itself. The fine-tuning
+stage must start a fresh optimizer (``finetune_learning_rate``): the lender's optimizer state at the end
+of its first stage is not kept anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+from hotdog import modes
+from hotdog.train import TrainConfig, make_optimizer, new_model, save_atomic
+
+# What the synthetic stage's weights depend on, beside the renders and the seed.
+STAGE_FIELDS = ("seed", "learning_rate", "betas", "batch_size", "synthetic_epochs", "precision", "augment",
+                "weight_decay", "schedule", "warmup", "label_smoothing", "mixup", "ema_decay", "channels_last")
+
+
+def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_config: dict | None,
+                    split_seed: int | None) -> list[str]:
+    """Why the run behind ``record`` cannot lend its synthetic stage to a run with these settings (empty: it can)."""
+    problems = []
+    if "both" not in record.get("histories", {}):
+        problems.append("it did not train both")
+    saved, current = record.get("config", {}), json.loads(json.dumps(asdict(config)))  # tuples as lists, as saved
+    problems += [f"{key} is {saved.get(key)!r} there, {current[key]!r} here" for key in STAGE_FIELDS
+                 if saved.get(key) != current[key]]
+    if record.get("n_synthetic") != n_synthetic:
+        problems.append(f"it trained on {record.get('n_synthetic')} renders, this run on {n_synthetic}")
+    if record.get("render_config") != render_config:
+        problems.append("its renders were made with another render config")
+    if record.get("split_seed") != split_seed:
+        problems.append(f"its split seed is {record.get('split_seed')}, here {split_seed} (its epochs' test scores "
+                        f"would be on other photos)")
+    if not config.finetune_learning_rate:
+        problems.append("this recipe fine-tunes with the first stage's optimizer (no finetune_learning_rate), "
+                        "which no finished run keeps")
+    return problems
+
+
+def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *, n_synthetic: int,
+           render_config: dict | None, split_seed: int | None) -> None:
+    """Make ``checkpoints`` hold ``lender``'s (a ``seed<k>.json``) finished synthetic stage, as a resume file
+    that :func:`hotdog.train.train` goes on from. Raises ``ValueError`` naming every setting that differs."""
+    record = json.loads(Path(lender).read_text())
+    weights = modes.checkpoint(Path(lender).with_suffix(".checkpoints"), "synthetic")
+    problems = lender_problems(record, config, n_synthetic, render_config, split_seed)
+    if not weights.exists():
+        problems.append(f"{weights} is missing (checkpoints are not committed: the lender must have run here)")
+    if problems:
+        raise ValueError(f"{lender} cannot lend its synthetic stage: " + "; ".join(problems) +
+                         ". Drop --synthetic-stage-from to train the stage here, or name a study run with these settings")
+    import torch
+
+    model = new_model(config.seed)
+    model.load_state_dict(torch.load(weights, map_location="cpu"))
+    epochs = [row for row in record["histories"]["both"]["epochs"] if row["stage"] == "synthetic"]
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(weights, modes.checkpoint(checkpoints, "synthetic"))
+    save_atomic({"config": {**asdict(config), "device": device}, "model": model.state_dict(),
+                 "optimizer": make_optimizer(model, config).state_dict(), "history": epochs, "selected": {},
+                 "position": (1, 0), "best": None, "followers": {}, "borrowed_from": str(lender)},
+                checkpoints / "both.resume.pt")
