@@ -38,7 +38,7 @@ def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_
                  if saved.get(key) != current[key]]
     if record.get("n_synthetic") != n_synthetic:
         problems.append(f"it trained on {record.get('n_synthetic')} renders, this run on {n_synthetic}")
-    if record.get("render_config") != render_config:
+    if record.get("render_config") != json.loads(json.dumps(render_config)):  # as saved: tuples are lists
         problems.append("its renders were made with another render config")
     if record.get("split_seed") != split_seed:
         problems.append(f"its split seed is {record.get('split_seed')}, here {split_seed} (its epochs' test scores "

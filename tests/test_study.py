@@ -1,5 +1,7 @@
 """Several seeds as JSON files, and the table over them (hotdog/study.py), on tiny sizes."""
 
+import dataclasses
+import json
 
 import pytest
 
@@ -237,3 +239,18 @@ def test_a_lender_with_other_settings_is_refused_by_name(lender):
     with pytest.raises(FileNotFoundError, match="seed1.json does not exist"):
         study.run_seed("other-seed", 1, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
                        trained=("both",), synthetic_stage_from="full", progress=False)
+
+
+def test_a_lender_is_judged_on_its_render_config_as_saved_not_on_tuples_against_lists():
+    from hotdog import head_start
+    from hotdog.render import RenderConfig
+    from hotdog.train import TrainConfig
+
+    config = TrainConfig.for_sizes(SIZES, settings.recipe("tuned"), seed=0, precision="fp32")
+    render = RenderConfig(n_images=5000, seed=0).as_dict()
+    saved = {"histories": {"both": {}}, "config": json.loads(json.dumps(dataclasses.asdict(config))),
+             "n_synthetic": 5000, "render_config": json.loads(json.dumps(render)), "split_seed": None}
+    assert head_start.lender_problems(saved, config, 5000, render, None) == []
+    other = RenderConfig(n_images=5000, seed=0, surface_p=0.5).as_dict()
+    assert head_start.lender_problems(saved, config, 5000, other, None) == ["its renders were made with another "
+                                                                           "render config"]
