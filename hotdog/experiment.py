@@ -123,9 +123,14 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
         autocast=str(autocast_dtype(config.precision, device)), split_seed=split_seed,
-        synthetic_stage_from=str(synthetic_stage_from) if synthetic_stage_from and "both" in trained else None)
+        synthetic_stage_from=_lender_name(synthetic_stage_from) if synthetic_stage_from and "both" in trained else None)
     files.write_json(record_path, record.to_json(), indent=1, default=str)
     return RunRecord.read(record_path)  # exactly what a later call reads back
+
+
+def _lender_name(lender: Path) -> str:
+    """A lender's record as ``<study>/seed<k>.json``: the same on every machine."""
+    return f"{Path(lender).parent.name}/{Path(lender).name}"
 
 
 def _start_from(lender: Path, checkpoints: Path, config: TrainConfig, prepared, render_config, split_seed) -> None:

@@ -39,11 +39,11 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     tests every seed on the same photos (that split's), the seed varying the rest. ``synthetic_stage_from``
     names a study whose same seed lends ``both`` its finished synthetic stage (:mod:`hotdog.head_start`)."""
     out = (root or paths.studies_dir()) / study
+    done = out / f"seed{seed}.json"
     lender = (root or paths.studies_dir()) / synthetic_stage_from / f"seed{seed}.json" if synthetic_stage_from else None
-    if lender is not None and not lender.exists():
+    if lender is not None and not lender.exists() and not done.exists():
         raise FileNotFoundError(f"--synthetic-stage-from {synthetic_stage_from}: {lender} does not exist; run that "
                                 f"study's seed {seed} first, or drop the option")
-    done = out / f"seed{seed}.json"
     recorded = json.loads(done.read_text()).get("split_seed") if done.exists() else split_seed
     if recorded != split_seed:
         raise ValueError(f"{done} was tested on another split ({recorded}) than --split-seed {split_seed}: give "
