@@ -9,6 +9,7 @@
 #
 #   bash scripts/ablations.sh                 # all three groups, seeds 0 1 2
 #   SEEDS="0 1 2 3 4" bash scripts/ablations.sh randomization
+#   SEEDS="0 1" bash scripts/ablations.sh tuned-real   # needs those seeds of study `tuned` (and their checkpoints)
 #
 # The randomization group trains only `both` (the `authentic` model never sees a render); the
 # 20,000-render point renders its images first (at the measured 1,100 renders/min on 2 cores, about
@@ -35,6 +36,12 @@ for group in "${GROUPS_TO_RUN[@]}"; do
       for share in 0.1 0.25 0.5; do
         "$PY" -m hotdog study "ablate-real-$share" "${COMMON[@]}" --real-share "$share"
       done ;;
-    *) echo "unknown group '$group': choose from randomization, images, real" >&2; exit 2 ;;
+    tuned-real)  # the same question with the tuned recipe on the article's sizes (5,000 renders, 100 epochs on
+      # photos; about an hour a seed for the three shares), each seed's synthetic stage taken from study `tuned`
+      for share in 0.1 0.25 0.5; do
+        "$PY" -m hotdog study "tuned-real-$share" --size article --recipe tuned --precision "${PRECISION:-auto}" \
+          --seeds "${SEEDS[@]}" --real-share "$share" --synthetic-stage-from tuned
+      done ;;
+    *) echo "unknown group '$group': choose from randomization, images, real, tuned-real" >&2; exit 2 ;;
   esac
 done

@@ -196,12 +196,15 @@ def test_the_ablation_script_runs_one_study_per_variant():
 
     script = Path(__file__).resolve().parents[1] / "scripts" / "ablations.sh"
     env = {**os.environ, "PYTHON": "echo", "SEEDS": "0 1"}
-    done = subprocess.run(["bash", str(script), "real", "randomization"], capture_output=True, text=True, env=env)
+    done = subprocess.run(["bash", str(script), "real", "randomization", "tuned-real"], capture_output=True, text=True,
+                          env=env)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 3 + 12
+    assert len(lines) == 3 + 12 + 3
     assert lines[0] == "-m hotdog study ablate-real-0.1 --size small --precision auto --seeds 0 1 --real-share 0.1"
     assert lines[3].endswith("--without food --modes both")
+    assert lines[-1] == ("-m hotdog study tuned-real-0.5 --size article --recipe tuned --precision auto --seeds 0 1 "
+                         "--real-share 0.5 --synthetic-stage-from tuned")
     for line in lines:  # every printed command parses as a study command (argparse checks the choices)
         args = line.split()[2:]
         assert args[0] == "study"
