@@ -124,7 +124,7 @@ def _study_renders(args, sizes, seed: int = 0):
 def _check_study_options(args) -> None:
     if args.real_share is not None and not 0 < args.real_share <= 1:
         raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
-    if args.set and "both" not in args.modes:
+    if args.set and args.modes == ["authentic"]:
         raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
     if args.set and not args.synthetic:
         raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
@@ -137,7 +137,7 @@ def _study(args) -> None:
     _check_study_options(args)
     if args.real_share is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
-    needs_renders = "both" in args.modes
+    needs_renders = args.modes != ["authentic"]
     own_renders = needs_renders and args.split_seed is not None  # with a fixed split, each seed renders its own
     root, render_config = _study_renders(args, sizes) if needs_renders and not own_renders else (None, None)
     for seed in args.seeds:
@@ -381,8 +381,9 @@ def _add_study(sub, switches) -> None:
     p.add_argument("--synthetic-stage-from", default=None, metavar="STUDY",
                    help="start both from this study's finished synthetic stage of the same seed, when every setting "
                         "it depends on is the same (e.g. --real-share studies from the full study)")
-    p.add_argument("--modes", nargs="+", choices=["both", "authentic"], default=["both", "authentic"],
-                   help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need only both")
+    p.add_argument("--modes", nargs="+", choices=["both", "authentic", "synthetic"], default=["both", "authentic"],
+                   help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need "
+                        "only both; synthetic alone trains on renders only")
     p.set_defaults(func=_study)
 
 

@@ -50,9 +50,18 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
                          f"this study a new name, or delete that file to redo the seed")
     record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
-                      trained=modes.check(trained, modes.TRAINED), study=study, render_config=render_config,
+                      trained=_trainings(trained), study=study, render_config=render_config,
                       reuse=True, split_seed=split_seed, synthetic_stage_from=lender, progress=progress)
     return record.to_json()
+
+
+def _trainings(trained) -> tuple[str, ...]:
+    """``trained`` checked: ``synthetic`` alone trains renders only (the renders-alone studies); beside
+    ``both``, which yields that model anyway, it would train the same stage twice."""
+    trained = modes.check(trained)
+    if "synthetic" in trained and "both" in trained:
+        raise ValueError("both already gives the synthetic model (its first stage): train synthetic alone, or drop it")
+    return trained
 
 
 def exists(study: str, root: Path | None = None) -> bool:

@@ -254,3 +254,16 @@ def test_a_lender_is_judged_on_its_render_config_as_saved_not_on_tuples_against_
     other = RenderConfig(n_images=5000, seed=0, surface_p=0.5).as_dict()
     assert head_start.lender_problems(saved, config, 5000, other, None) == ["its renders were made with another "
                                                                            "render config"]
+
+
+def test_a_renders_alone_study_trains_the_synthetic_stage_both_starts_with(lender):
+    root, full = lender
+    alone = study.run_seed("alone", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
+                           trained=("synthetic",), progress=False)
+    assert set(alone["results"]) == {"synthetic"} and set(alone["histories"]) == {"synthetic"}
+    assert alone["results"]["synthetic"]["probabilities"] == pytest.approx(
+        full["results"]["synthetic"]["probabilities"], abs=1e-5)
+    summary = study.summarize([alone])
+    assert set(summary["regimes"]) == {"synthetic"} and summary["pairs"] == {}
+    with pytest.raises(ValueError, match="both already gives the synthetic model"):
+        study.run_seed("twice", 0, SIZES, None, root=root, trained=("both", "synthetic"), progress=False)
