@@ -36,8 +36,9 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     ``trained`` are the training runs: ``both`` (which also yields the ``synthetic`` model) and
     ``authentic``; an ablation of the renderer needs only ``both``, since ``authentic`` never sees a
     render; ``synthetic`` alone trains on renders only. ``render_config`` is recorded as given (how the
-    synthetic images were made). ``split_seed`` tests every seed on the same photos (that split's), the seed varying the rest. ``synthetic_stage_from``
-    names a study whose same seed lends ``both`` its finished synthetic stage (:mod:`hotdog.head_start`)."""
+    synthetic images were made). ``split_seed`` tests every seed on the same photos (that split's), the
+    seed varying the rest. ``synthetic_stage_from`` names a study whose same seed lends ``both`` its
+    finished synthetic stage (:mod:`hotdog.head_start`)."""
     out = (root or paths.studies_dir()) / study
     done = out / f"seed{seed}.json"
     lender = (root or paths.studies_dir()) / synthetic_stage_from / f"seed{seed}.json" if synthetic_stage_from else None
