@@ -102,7 +102,9 @@ def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path)
     summary = study.summarize([record])
     assert set(summary["regimes"]) == {"synthetic", "both"} and summary["pairs"] == {"both - synthetic": summary["pairs"]["both - synthetic"]}
     with pytest.raises(ValueError, match="modes are"):
-        study.run_seed("ab", 1, SIZES, paths.sample_synthetic_dir(), root=tmp_path, trained=("synthetic",))
+        study.run_seed("ab", 1, SIZES, paths.sample_synthetic_dir(), root=tmp_path, trained=("photos",))
+    with pytest.raises(ValueError, match="both already gives the synthetic model"):
+        study.run_seed("ab", 1, SIZES, paths.sample_synthetic_dir(), root=tmp_path, trained=("synthetic", "both"))
 
 
 def test_exists_means_a_finished_seed(two_seeds, tmp_path):
