@@ -126,6 +126,8 @@ def _check_study_options(args) -> None:
         raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
     if args.set and args.modes == ["authentic"]:
         raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
+    if args.synthetic_stage_from and "both" not in args.modes:
+        raise ValueError("--synthetic-stage-from starts both from a finished synthetic stage: add --modes both, or drop it")
     if args.set and not args.synthetic:
         raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
 

@@ -28,11 +28,18 @@ STAGE_FIELDS = ("seed", "learning_rate", "betas", "batch_size", "synthetic_epoch
 
 
 def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_config: dict | None,
-                    split_seed: int | None) -> list[str]:
-    """Why the run behind ``record`` cannot lend its synthetic stage to a run with these settings (empty: it can)."""
+                    split_seed: int | None, autocast: str | None = None) -> list[str]:
+    """Why the run behind ``record`` cannot lend its synthetic stage to a run with these settings (empty: it can).
+    ``autocast`` is what ``precision`` means on this machine (``auto`` is bf16 on one CPU, fp32 on another)."""
     problems = []
     if "both" not in record.get("histories", {}):
         problems.append("it did not train both")
+    if render_config is None:
+        problems.append("this run's renders carry no settings to match (--no-render with --synthetic DIR): "
+                        "let the study render them, so their render config is known")
+    if autocast is not None and record.get("autocast") != autocast:
+        problems.append(f"it computed in {record.get('autocast')} there, {autocast} here (--precision auto "
+                        f"chooses by machine: give --precision explicitly)")
     saved, current = record.get("config", {}), json.loads(json.dumps(asdict(config)))  # tuples as lists, as saved
     problems += [f"{key} is {saved.get(key)!r} there, {current[key]!r} here" for key in STAGE_FIELDS
                  if saved.get(key) != current[key]]
@@ -53,16 +60,19 @@ def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *,
            render_config: dict | None, split_seed: int | None) -> None:
     """Make ``checkpoints`` hold ``lender``'s (a ``seed<k>.json``) finished synthetic stage, as a resume file
     that :func:`hotdog.train.train` goes on from. Raises ``ValueError`` naming every setting that differs."""
+    import torch
+
+    from hotdog.train import autocast_dtype
+
     record = json.loads(Path(lender).read_text())
     weights = modes.checkpoint(Path(lender).with_suffix(".checkpoints"), "synthetic")
-    problems = lender_problems(record, config, n_synthetic, render_config, split_seed)
+    autocast = str(autocast_dtype(config.precision, torch.device(device)))
+    problems = lender_problems(record, config, n_synthetic, render_config, split_seed, autocast)
     if not weights.exists():
         problems.append(f"{weights} is missing (checkpoints are not committed: the lender must have run here)")
     if problems:
         raise ValueError(f"{lender} cannot lend its synthetic stage: " + "; ".join(problems) +
                          ". Drop --synthetic-stage-from to train the stage here, or name a study run with these settings")
-    import torch
-
     model = new_model(config.seed)
     model.load_state_dict(torch.load(weights, map_location="cpu"))
     epochs = [row for row in record["histories"]["both"]["epochs"] if row["stage"] == "synthetic"]

@@ -200,6 +200,11 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
     assert renders == [0] and trained == [(2, "r0"), (0, "r0")]
     assert cli.main(["study", "order", "--modes", "authentic", "--real-share", "2"]) == 1  # checked without renders
     assert "--real-share is a fraction" in capsys.readouterr().err
+    assert cli.main(["study", "order", "--modes", "synthetic", "--synthetic-stage-from", "tuned"]) == 1
+    assert "--synthetic-stage-from starts both" in capsys.readouterr().err
+
+
+SAMPLE_RENDERS = {"n_images": 320}  # what a study records of the renders it made (here: the sample's count)
 
 
 @pytest.fixture(scope="module")
@@ -207,14 +212,15 @@ def lender(tmp_path_factory):
     """Seed 0 of a tiny study with the tuned recipe (a fresh optimizer for fine-tuning), both only."""
     root = tmp_path_factory.mktemp("lender")
     record = study.run_seed("full", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
-                            trained=("both",), progress=False)
+                            trained=("both",), render_config=SAMPLE_RENDERS, progress=False)
     return root, record
 
 
 def test_a_borrowed_synthetic_stage_gives_the_model_training_it_gives(lender):
     root, full = lender
     again = study.run_seed("again", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
-                           trained=("both",), synthetic_stage_from="full", progress=False)
+                           trained=("both",), synthetic_stage_from="full", render_config=SAMPLE_RENDERS,
+                           progress=False)
     assert again["synthetic_stage_from"] == "full/seed0.json" and full["synthetic_stage_from"] is None
     stage = [r for r in full["histories"]["both"]["epochs"] if r["stage"] == "synthetic"]
     assert again["histories"]["both"]["epochs"][:len(stage)] == stage
@@ -227,7 +233,7 @@ def test_a_real_share_study_takes_the_same_synthetic_model_and_trains_its_own_fi
     root, full = lender
     fewer = study.run_seed("fewer", 0, settings.sizes("tiny", authentic_train_limit=32), paths.sample_synthetic_dir(),
                            root=root, recipe=settings.recipe("tuned"), trained=("both",), synthetic_stage_from="full",
-                           progress=False)
+                           render_config=SAMPLE_RENDERS, progress=False)
     assert fewer["n_authentic_train"] == 32
     assert fewer["results"]["synthetic"]["probabilities"] == full["results"]["synthetic"]["probabilities"]
     assert fewer["results"]["both"]["probabilities"] != full["results"]["both"]["probabilities"]
@@ -237,10 +243,12 @@ def test_a_lender_with_other_settings_is_refused_by_name(lender):
     root, _ = lender
     with pytest.raises(ValueError, match="learning_rate is 0.002 there, 0.0001 here.*finetune_learning_rate"):
         study.run_seed("article-recipe", 0, SIZES, paths.sample_synthetic_dir(), root=root, trained=("both",),
-                       synthetic_stage_from="full", progress=False)
+                       synthetic_stage_from="full", render_config=SAMPLE_RENDERS,
+                       progress=False)
     with pytest.raises(FileNotFoundError, match="seed1.json does not exist"):
         study.run_seed("other-seed", 1, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
-                       trained=("both",), synthetic_stage_from="full", progress=False)
+                       trained=("both",), synthetic_stage_from="full", render_config=SAMPLE_RENDERS,
+                       progress=False)
 
 
 def test_a_lender_is_judged_on_its_render_config_as_saved_not_on_tuples_against_lists():
@@ -256,6 +264,11 @@ def test_a_lender_is_judged_on_its_render_config_as_saved_not_on_tuples_against_
     other = RenderConfig(n_images=5000, seed=0, surface_p=0.5).as_dict()
     assert head_start.lender_problems(saved, config, 5000, other, None) == ["its renders were made with another "
                                                                            "render config"]
+    assert "carry no settings to match" in head_start.lender_problems(saved, config, 5000, None, None)[0]
+    saved["autocast"] = "torch.bfloat16"  # precision "auto" on a CPU with bf16, borrowed where auto is fp32
+    assert head_start.lender_problems(saved, config, 5000, render, None, autocast="torch.bfloat16") == []
+    assert "computed in torch.bfloat16 there, None here" in head_start.lender_problems(saved, config, 5000, render,
+                                                                                       None, autocast="None")[0]
 
 
 def test_a_renders_alone_study_trains_the_synthetic_stage_both_starts_with(lender):
