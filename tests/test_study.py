@@ -234,7 +234,7 @@ def test_a_real_share_study_takes_the_same_synthetic_model_and_trains_its_own_fi
     fewer = study.run_seed("fewer", 0, settings.sizes("tiny", authentic_train_limit=32), paths.sample_synthetic_dir(),
                            root=root, recipe=settings.recipe("tuned"), trained=("both",), synthetic_stage_from="full",
                            render_config=SAMPLE_RENDERS, progress=False)
-    assert fewer["n_authentic_train"] == 32
+    assert fewer["n_authentic_train"] == 32 and fewer["synthetic_stage_from"] == "full/seed0.json"
     assert fewer["results"]["synthetic"]["probabilities"] == full["results"]["synthetic"]["probabilities"]
     assert fewer["results"]["both"]["probabilities"] != full["results"]["both"]["probabilities"]
 
