@@ -134,10 +134,18 @@ def _lender_name(lender: Path) -> str:
 
 
 def _start_from(lender: Path, checkpoints: Path, config: TrainConfig, prepared, render_config, split_seed) -> None:
-    """Borrow ``lender``'s synthetic stage unless ``both`` has begun or finished here already."""
+    """Borrow ``lender``'s synthetic stage unless ``both`` has begun or finished here already; a ``both`` begun
+    here another way is refused, so the record never names a lender the run did not start from."""
     from hotdog import head_start
 
-    if (checkpoints / "both.resume.pt").exists() or modes.checkpoint(checkpoints, "both").exists():
+    resume = checkpoints / "both.resume.pt"
+    if resume.exists():
+        began = torch.load(resume, map_location="cpu", weights_only=False).get("borrowed_from")
+        if began != str(lender):
+            raise ValueError(f"{resume} holds a both run begun {'from ' + began if began else 'without a borrowed stage'}"
+                             f", not from {lender}: delete it to start from {lender}, or drop --synthetic-stage-from")
+        return
+    if modes.checkpoint(checkpoints, "both").exists():
         return
     head_start.borrow(lender, checkpoints, config, str(default_device(config.device)),
                       n_synthetic=len(prepared.synthetic or []), render_config=render_config, split_seed=split_seed)

@@ -301,6 +301,7 @@ class _State:
     scheduler: object = None  # the stage's learning-rate schedule (hotdog.tricks), if any
     ema: nn.Module | None = None  # the stage's moving average of the weights, if any
     followers: dict = field(default_factory=dict)  # their states read from a resume file, for the stage in progress
+    borrowed_from: str | None = None  # the run whose synthetic stage this one began from (hotdog.head_start)
 
     def save(self, path: Path | None) -> None:
         if path is not None:
@@ -308,7 +309,7 @@ class _State:
             save_atomic({"config": self.history.config, "model": self.model.state_dict(),
                          "optimizer": self.optimizer.state_dict(), "history": self.history.epochs,
                          "selected": self.history.selected, "position": (self.stage, self.done), "best": self.best,
-                         "followers": followers}, path)
+                         "followers": followers, "borrowed_from": self.borrowed_from}, path)
 
     def evaluated(self) -> nn.Module:
         """The network whose answers count: the moving average when there is one."""
@@ -334,6 +335,7 @@ class _State:
         self.history.epochs, self.history.selected = saved["history"], saved.get("selected", {})
         self.stage, self.done = tuple(saved.get("position") or _position(stages, len(self.history.epochs)))
         self.best, self.followers = saved.get("best"), {**saved.get("followers", {}), "optimizer": saved["optimizer"]}
+        self.borrowed_from = saved.get("borrowed_from")
         print(f"resuming {self.history.mode} from {path} after {len(self.history.epochs)} epoch(s)")
 
 

@@ -251,6 +251,19 @@ def test_a_lender_with_other_settings_is_refused_by_name(lender):
                        progress=False)
 
 
+def test_a_both_run_begun_without_the_lender_is_not_passed_off_as_borrowed(lender):
+    import torch
+
+    root, _ = lender
+    checkpoints = root / "begun" / "seed0.checkpoints"
+    checkpoints.mkdir(parents=True)
+    torch.save({"borrowed_from": None}, checkpoints / "both.resume.pt")  # as a run without the option leaves it
+    with pytest.raises(ValueError, match="begun without a borrowed stage.*delete it"):
+        study.run_seed("begun", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
+                       trained=("both",), synthetic_stage_from="full", render_config=SAMPLE_RENDERS, progress=False)
+    assert (checkpoints / "both.resume.pt").exists()  # nothing deleted
+
+
 def test_a_lender_is_judged_on_its_render_config_as_saved_not_on_tuples_against_lists():
     from hotdog import head_start
     from hotdog.render import RenderConfig
