@@ -105,7 +105,7 @@ def _train(args) -> None:
 def _study_renders(args, sizes, seed: int = 0):
     """The study's renders (rendered now unless --no-render) and their config: one set for every seed,
     or with --split-seed each seed's own (render seed = seed; seed 0's is the usual folder)."""
-    from hotdog import paths
+    from hotdog import paths, study
     from hotdog.render import RenderConfig
 
     config = RenderConfig(n_images=sizes.n_synthetic, seed=seed,
@@ -114,11 +114,13 @@ def _study_renders(args, sizes, seed: int = 0):
                                                                          bool(args.backgrounds))
     if seed:
         root = root.with_name(f"{root.name}_render{seed}")
+    recorded = None if args.no_render and args.synthetic else config.as_dict()  # unknown: someone else's renders
+    study.check_renderer(args.name, recorded)
     if not args.no_render:  # renders only what is missing
         from hotdog.render import render_dataset
 
         render_dataset(root, config, n_jobs=sizes.render_jobs)
-    return root, None if args.no_render and args.synthetic else config.as_dict()
+    return root, recorded
 
 
 def _check_study_options(args) -> None:

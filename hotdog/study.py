@@ -56,6 +56,37 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     return record.to_json()
 
 
+def check_renderer(study: str, render_config: dict | None, root: Path | None = None) -> None:
+    """Refuse to add a seed to ``study`` whose renders would be made otherwise than its recorded seeds'
+    (the render seed and fields a record predates aside), so one study never mixes two renderers: e.g. after
+    a default of :class:`~hotdog.render.RenderConfig` changed. The message gives the ``--set`` that continues
+    the study as it began."""
+    if render_config is None:
+        return
+    asked = json.loads(json.dumps(render_config))  # as saved: tuples are lists
+    for path in sorted(((root or paths.studies_dir()) / study).glob("seed*.json")):
+        recorded = json.loads(path.read_text()).get("render_config")
+        if recorded is None:
+            continue
+        differ = sorted(k for k in recorded.keys() & asked.keys() if k != "seed" and recorded[k] != asked[k])
+        if differ:
+            raise ValueError(f"study {study!r}: {path.name} was rendered with other settings than this run asks "
+                             f"({', '.join(differ)}). Continue it as it began with {_as_options(differ, recorded)}, "
+                             f"or give this run a new study name")
+
+
+def _as_options(names: list[str], recorded: dict) -> str:
+    """The command-line options that ask for ``recorded``'s values of the fields ``names``."""
+    other = {"n_images": "--size", "randomize": "--without", "backgrounds_dir": "--backgrounds"}
+    settable = [f"{k}={json.dumps(recorded[k], separators=(',', ':'))}" for k in names if k not in other]
+    options = [f"--set {' '.join(settable)}"] if settable else []
+    off = [name for name, on in recorded.get("randomize", {}).items() if not on]
+    values = {"n_images": f"{recorded.get('n_images')} renders", "backgrounds_dir": recorded.get("backgrounds_dir"),
+              "randomize": f"off: {' '.join(off) or 'none'}"}
+    options += [f"{other[k]} ({values[k]})" for k in names if k in other]
+    return " and ".join(options)
+
+
 def _trainings(trained) -> tuple[str, ...]:
     """``trained`` checked: ``synthetic`` alone trains renders only (the renders-alone studies); beside
     ``both``, which yields that model anyway, it would train the same stage twice."""
