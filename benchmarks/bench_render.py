@@ -3,7 +3,7 @@
     python benchmarks/bench_render.py              # 800 images at 128x128, Cycles 2 samples (the default)
     python benchmarks/bench_render.py --n 50 --jobs 1 2 4 --samples 8 4 2
     HOTDOG_BLENDER=/path/to/blender python benchmarks/bench_render.py
-    python benchmarks/bench_render.py --jobs 2 --set surface_p=0.8 hdri_p=0.5   # a scene change, side by side
+    python benchmarks/bench_render.py --jobs 2 --set dof_p=0.5 vignette_p=0.5   # a scene change, side by side
     python benchmarks/bench_render.py --parts --n 300   # what each scene part costs, one at a time
 
 Each run renders the same records into a fresh temporary folder (nothing is skipped) and counts the
@@ -20,11 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hotdog.render import RenderConfig, render_dataset  # noqa: E402
+from hotdog.render import PLAIN_SCENE, RenderConfig, render_dataset  # noqa: E402
 
 ARTICLE_IMAGES_PER_MINUTE = 120
 
-# The renderer's optional parts (RESULTS.md, "The renderer's compass"), each measured on top of the defaults.
+# The renderer's parts (RESULTS.md, "The renderer's compass"), each measured on top of the plain scene (the
+# defaults before the photo scene became one of them: PLAIN_SCENE).
 PARTS = {
     "photo scene": ["surface_p=0.8", "hdri_p=0.5", "offcentre=0.3", "distance_factor=[0.7,1.3]"],
     "food texture": ["food_texture=[0.15,0.4]"],
@@ -48,7 +49,8 @@ def main() -> None:
     parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
                         help="also render with these RenderConfig fields and print its speed against the default's")
     parser.add_argument("--parts", action="store_true",
-                        help="the default, then each optional scene part alone on top of it (PARTS), on args.jobs[-1] workers")
+                        help="the plain scene, then each scene part alone on top of it (PARTS; the photo scene is the "
+                             "default), on args.jobs[-1] workers")
     args = parser.parse_args()
     if args.parts:
         return _compare_parts(args)
@@ -87,18 +89,19 @@ def _compare_settings(args) -> None:
 
 
 def _compare_parts(args) -> None:
-    """The default config, then each of PARTS alone on top of it: its speed and its cost per image."""
-    rates = _rates(args, {"default": [], **PARTS})
+    """The plain scene, then each of PARTS alone on top of it: its speed and its cost per image."""
+    rates = _rates(args, {"plain scene": [], **PARTS}, plain=True)
     base = rates[0]
-    print(f"  {'part':<16} {'x default speed':>16} {f'ms per image added ({args.jobs[-1]} workers)':>32}")
+    print(f"  {'part':<16} {'x plain speed':>16} {f'ms per image added ({args.jobs[-1]} workers)':>32}")
     for name, rate in zip(PARTS, rates[1:]):
         print(f"  {name:<16} {rate / base:16.2f} {60_000 / rate - 60_000 / base:32.1f}")
 
 
-def _rates(args, settings: dict[str, list[str]]) -> list[float]:
-    """Images a minute for each named list of FIELD=VALUE settings, the same records each time."""
+def _rates(args, settings: dict[str, list[str]], plain: bool = False) -> list[float]:
+    """Images a minute for each named list of FIELD=VALUE settings on the default config (or the plain
+    scene), the same records each time."""
     n_jobs = args.jobs[-1]
-    base = RenderConfig(n_images=args.n, image_size=args.size, samples=args.samples[0])
+    base = RenderConfig(n_images=args.n, image_size=args.size, samples=args.samples[0], **(PLAIN_SCENE if plain else {}))
     rates = []
     for label, fields in settings.items():
         _fresh_pool()

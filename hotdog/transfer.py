@@ -130,11 +130,11 @@ def summarize(record: dict) -> dict:
 
 
 def load(root: Path | None = None) -> list[dict]:
-    """Every variant's record, the default renderer first and then by how many settings each changes
-    (so a variant follows the one it builds on), then by name."""
-    from hotdog.render.spec import RenderConfig
+    """Every variant's record, the plain scene (the renderer the search began from) first and then by how
+    many settings each changes from it (so a variant follows the one it builds on), then by name."""
+    from hotdog.render.spec import PLAIN_SCENE, RenderConfig
 
-    default = json.loads(json.dumps(RenderConfig().as_dict()))  # as a record stores it
+    default = json.loads(json.dumps(RenderConfig(**PLAIN_SCENE).as_dict()))  # as a record stores it
     records = [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
     return sorted(records, key=lambda r: (_changes(r["render_config"], default), r["name"]))
 

@@ -7,40 +7,57 @@
 # already finished, so an interrupted run is completed by running this again.
 # `python -m hotdog compare NAME ...` prints any of them; notebooks/05_compare.ipynb draws the figures.
 #
+# SCENE says which renderer: `plain` (the default here) continues the studies recorded with the plain
+# scene, the renderer's defaults before the photo scene (PLAIN_SCENE in hotdog/render/spec.py), so their
+# remaining seeds render as their first did; `photo` runs the same groups at the renderer's defaults
+# (the photo scene) as new studies named photo-*, the randomization group beside its all-on reference
+# `photo-small`.
+#
 #   bash scripts/ablations.sh                 # all three groups, seeds 0 1 2
 #   SEEDS="0 1 2 3 4" bash scripts/ablations.sh randomization
 #   SEEDS="0 1" bash scripts/ablations.sh tuned-real   # needs those seeds of study `tuned` (and their checkpoints)
+#   SCENE=photo bash scripts/ablations.sh randomization   # the ablation at the photo scene
 #
 # The randomization group trains only `both` (the `authentic` model never sees a render); the
 # 20,000-render point renders its images first (at the measured 1,100 renders/min on 2 cores, about
 # 18 minutes).
-set -euo pipefail
+set -euo pipefail -f  # -f: no globbing, so distance_factor=[1.05,1.4] stays as written
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 read -r -a SEEDS <<< "${SEEDS:-0 1 2}"
 COMMON=(--size small --precision "${PRECISION:-auto}" --seeds "${SEEDS[@]}")
+case "${SCENE:=plain}" in
+  plain) PREFIX=""; PLAIN=(--set surface_p=0 hdri_p=0 offcentre=0 "distance_factor=[1.05,1.4]") ;;
+  photo) PREFIX="photo-"; PLAIN=() ;;
+  *) echo "unknown SCENE '$SCENE': choose plain or photo" >&2; exit 2 ;;
+esac
+renders() {  # the renders folder of a plain-scene study (--set needs its own), as the study names it itself
+  [ "$SCENE" = plain ] && echo --synthetic "data/synthetic_$1" "${PLAIN[@]}" || true
+}
 GROUPS_TO_RUN=("${@:-randomization images real}")
 read -r -a GROUPS_TO_RUN <<< "${GROUPS_TO_RUN[*]}"
 
 for group in "${GROUPS_TO_RUN[@]}"; do
   case "$group" in
     randomization)  # each randomization switched off in turn, everything else drawn as before
+      [ "$SCENE" = photo ] && "$PY" -m hotdog study photo-small "${COMMON[@]}"
       for switch in food rotation camera lights background serving material distractors color noise blur jpeg; do
-        "$PY" -m hotdog study "ablate-without-$switch" "${COMMON[@]}" --without "$switch" --modes both
+        "$PY" -m hotdog study "${PREFIX}ablate-without-$switch" "${COMMON[@]}" --without "$switch" --modes both \
+          $(renders "800_without-$switch")
       done ;;
     images)  # how many renders (same epochs, so more renders also means more training steps)
       for n in 1000 5000 20000; do
-        "$PY" -m hotdog study "ablate-images-$n" "${COMMON[@]}" --images "$n" --modes both
+        "$PY" -m hotdog study "${PREFIX}ablate-images-$n" "${COMMON[@]}" --images "$n" --modes both $(renders "$n")
       done ;;
     real)  # a share of the 799 real training photos, with (both) and without (authentic) synthetic pre-training
       for share in 0.1 0.25 0.5; do
-        "$PY" -m hotdog study "ablate-real-$share" "${COMMON[@]}" --real-share "$share"
+        "$PY" -m hotdog study "${PREFIX}ablate-real-$share" "${COMMON[@]}" --real-share "$share" $(renders 800)
       done ;;
     tuned-real)  # the same question with the tuned recipe on the article's sizes (5,000 renders, 100 epochs on
       # photos; about an hour a seed for the three shares), each seed's synthetic stage taken from study `tuned`
       for share in 0.1 0.25 0.5; do
-        "$PY" -m hotdog study "tuned-real-$share" --size article --recipe tuned --precision "${PRECISION:-auto}" \
-          --seeds "${SEEDS[@]}" --real-share "$share" --synthetic-stage-from tuned
+        "$PY" -m hotdog study "${PREFIX}tuned-real-$share" --size article --recipe tuned --precision "${PRECISION:-auto}" \
+          --seeds "${SEEDS[@]}" --real-share "$share" --synthetic-stage-from "${PREFIX}tuned" $(renders 5000)
       done ;;
     *) echo "unknown group '$group': choose from randomization, images, real, tuned-real" >&2; exit 2 ;;
   esac

@@ -201,10 +201,18 @@ def test_the_ablation_script_runs_one_study_per_variant():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 + 12 + 3
-    assert lines[0] == "-m hotdog study ablate-real-0.1 --size small --precision auto --seeds 0 1 --real-share 0.1"
-    assert lines[3].endswith("--without food --modes both")
+    plain = " --set surface_p=0 hdri_p=0 offcentre=0 distance_factor=[1.05,1.4]"  # as the recorded studies began
+    assert lines[0] == ("-m hotdog study ablate-real-0.1 --size small --precision auto --seeds 0 1 --real-share 0.1 "
+                        "--synthetic data/synthetic_800" + plain)
+    assert lines[3].endswith("--without food --modes both --synthetic data/synthetic_800_without-food" + plain)
     assert lines[-1] == ("-m hotdog study tuned-real-0.5 --size article --recipe tuned --precision auto --seeds 0 1 "
-                         "--real-share 0.5 --synthetic-stage-from tuned")
+                         "--real-share 0.5 --synthetic-stage-from tuned --synthetic data/synthetic_5000" + plain)
+    photo = subprocess.run(["bash", str(script), "randomization"], capture_output=True, text=True,
+                           env={**env, "SCENE": "photo"}).stdout.splitlines()
+    assert photo[0].startswith("-m hotdog study photo-small ") and len(photo) == 1 + 12
+    assert photo[1] == ("-m hotdog study photo-ablate-without-food --size small --precision auto --seeds 0 1 "
+                        "--without food --modes both")
+    lines += photo
     for line in lines:  # every printed command parses as a study command (argparse checks the choices)
         args = line.split()[2:]
         assert args[0] == "study"

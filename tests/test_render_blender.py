@@ -34,9 +34,10 @@ from hotdog.render import effects
 from hotdog.render.blender import scene
 from hotdog.render.blender.session import import_bpy
 from hotdog.render.foods import FOODS
-from hotdog.render.spec import RenderConfig, sample_record
+from hotdog.render.spec import PLAIN_SCENE, RenderConfig, sample_record
 
 bpy = import_bpy()
+PLAIN = RenderConfig(seed=5, **PLAIN_SCENE)  # the food whole and centred: what the frame checks below expect
 from bpy_extras.object_utils import world_to_camera_view
 from mathutils import Vector
 
@@ -45,7 +46,7 @@ out = {}
 for kind in FOODS:
     rows = []
     for index in range(4):
-        record = sample_record(RenderConfig(seed=5), index)
+        record = sample_record(PLAIN, index)
         record["food"] = {"kind": kind, "params": FOODS[kind].sample(np.random.default_rng(index))}
         record["serving"], record["distractors"] = {"kind": "bare"}, []  # scenery may leave the frame
         drawer.clear()
@@ -71,7 +72,7 @@ same = bool((drawer._load_with_blender(path) == effects.load_rgba(path)).all())
 from hotdog.render.foods import CLUTTER_KINDS, DISTRACTOR_KINDS, SERVINGS, sample_distractors, sample_hand, sample_serving
 scenery = {}
 for i, kind in enumerate(SERVINGS + ("hand",)):
-    record = sample_record(RenderConfig(seed=5, rotation_mode="food_photo"), 2 * i)
+    record = sample_record(PLAIN, 2 * i)
     rng = np.random.default_rng(i)
     record["serving"] = sample_hand(rng) if kind == "hand" else sample_serving(rng, (kind,))
     record["distractors"] = sample_distractors(rng, (2, 2), CLUTTER_KINDS if kind == "hand" else DISTRACTOR_KINDS)
@@ -105,7 +106,7 @@ blurred = detail(drawer.render_rgba(record))
 del record["camera"]["dof"]
 drawer.render_rgba(record)
 surroundings["dof"] = {"sharp": sharp, "blurred": blurred, "off_again": not drawer.camera.data.dof.use_dof}
-record = sample_record(RenderConfig(seed=5), 1)  # a bare hotdog (record 0 lies on a napkin that fills the frame)
+record = sample_record(PLAIN, 1)  # a bare hotdog (record 0 lies on a napkin that fills the frame)
 surroundings["transparent_again"] = float((drawer.render_rgba(record)[..., 3] == 0).mean())
 drawer.clear()
 print("RESULT " + json.dumps({"food": out, "scenery": scenery, "surroundings": surroundings, "objects": len(bpy.data.objects), "meshes": len(bpy.data.meshes),

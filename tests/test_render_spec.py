@@ -22,7 +22,8 @@ from hotdog.render.run import (
     write_manifest,
 )
 from hotdog.render.spec import (
-    NEUTRAL, RANDOMIZATIONS, RECORD_SCHEMA, SURFACE_KINDS, RenderConfig, kelvin_to_rgb, random_quaternion, sample_records,
+    NEUTRAL, PLAIN_SCENE, RANDOMIZATIONS, RECORD_SCHEMA, SURFACE_KINDS, RenderConfig, kelvin_to_rgb, random_quaternion,
+    sample_records,
 )
 
 CONFIG = RenderConfig(n_images=40, seed=7)
@@ -84,7 +85,8 @@ def test_rotations_cameras_lights_are_valid(records):
         cam = r["camera"]
         assert np.linalg.norm(cam["direction"]) == pytest.approx(1, abs=1e-5)
         assert cam["direction"][2] > 0  # upper hemisphere
-        assert cam["distance_factor"] >= 1
+        low, high = RenderConfig().distance_factor  # below 1 the food overflows the frame, as in food photos
+        assert low <= cam["distance_factor"] <= high
         assert cam["fov_deg"] == pytest.approx(np.degrees(2 * np.arctan(cam["sensor_mm"] / (2 * cam["focal_mm"]))), abs=1e-4)
         assert 1 <= len(r["lights"]) <= 3
         for light in r["lights"]:
@@ -520,7 +522,7 @@ def test_each_switch_off_gives_the_neutral_value_and_leaves_the_rest(name, recor
     assert off != records or name in ("jpeg", "blur", "noise")  # (some switches may be off by chance in 40)
     # lights stand around the camera, so their directions follow it
     parts = {"food": ["food"], "rotation": ["rotation"], "camera": ["camera", "lights"], "lights": ["lights", "world"],
-             "background": ["background"], "serving": ["serving"], "material": ["material"],
+             "background": ["background", "ground", "surface", "world"], "serving": ["serving"], "material": ["material"],
              "distractors": ["distractors"], "color": ["effects"], "noise": ["effects"], "blur": ["effects"],
              "jpeg": ["effects"]}[name]
     for a, b in zip(records, off):
@@ -643,7 +645,7 @@ def test_uniform_rotation_is_the_articles_and_serves_the_food_bare():
 
 
 def test_ground_shadow_is_a_catcher_or_a_2d_drop_shadow():
-    recs = sample_records(RenderConfig(n_images=200))
+    recs = sample_records(RenderConfig(n_images=200, **PLAIN_SCENE))  # a table's real shadows need neither
     catchers = [r["ground"]["shadow_catcher"] for r in recs]
     assert 0 < sum(catchers) < 60
     assert all((r["ground"]["drop_shadow"] is None) == r["ground"]["shadow_catcher"] for r in recs)
@@ -663,13 +665,13 @@ def test_ground_shadow_is_a_catcher_or_a_2d_drop_shadow():
 
 def test_records_of_a_config_without_photo_scenes_are_the_records_of_before():
     # folders rendered before tables, HDRIs and off-centre framing existed still match their configs
-    for record in sample_records(RenderConfig(n_images=20, seed=3)):
+    for record in sample_records(RenderConfig(n_images=20, seed=3, **PLAIN_SCENE)):
         assert "surface" not in record and "hdri" not in record["world"] and "offset" not in record["camera"]
 
 
 def test_tables_hdris_and_offcentre_framing_come_in_their_shares_and_change_nothing_else():
-    plain = sample_records(RenderConfig(n_images=400, seed=3))
-    config = RenderConfig(n_images=400, seed=3, surface_p=0.7, hdri_p=0.4, offcentre=0.3)
+    plain = sample_records(RenderConfig(n_images=400, seed=3, **PLAIN_SCENE))
+    config = RenderConfig(n_images=400, seed=3, **{**PLAIN_SCENE, "surface_p": 0.7, "hdri_p": 0.4, "offcentre": 0.3})
     scened = sample_records(config)
     tables = [r["surface"] for r in scened if r["surface"]]
     assert 0.6 < len(tables) / 400 < 0.8

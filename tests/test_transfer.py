@@ -1,5 +1,6 @@
 """The transfer score (hotdog/transfer.py): renders alone, scored on split 0's training photos only."""
 
+import dataclasses
 import json
 
 import pytest
@@ -80,11 +81,12 @@ def test_the_command_asks_for_a_name(capsys):
     assert "transfer needs a NAME" in capsys.readouterr().err
 
 
-def test_the_table_lists_the_default_renderer_first_then_each_variant_after_the_one_it_builds_on(tmp_path):
-    from hotdog.render.spec import RenderConfig
+def test_the_table_lists_the_plain_scene_first_then_each_variant_after_the_one_it_builds_on(tmp_path):
+    from hotdog.render.spec import PLAIN_SCENE, RenderConfig
 
-    configs = {"b-two": RenderConfig(surface_p=0.8, hdri_p=0.5), "a-one": RenderConfig(surface_p=0.8),
-               "z-default": RenderConfig()}
+    plain = RenderConfig(**PLAIN_SCENE)
+    configs = {"b-two": dataclasses.replace(plain, surface_p=0.8, hdri_p=0.5),
+               "a-one": dataclasses.replace(plain, surface_p=0.8), "z-plain": plain}
     summary = {k: {"n": 1, "mean": 0.5, "sd": 0.0} for k in ("auc", "balanced_accuracy", "accuracy")}
     (tmp_path / transfer.FOLDER).mkdir(parents=True)
     for name, config in configs.items():
@@ -92,4 +94,4 @@ def test_the_table_lists_the_default_renderer_first_then_each_variant_after_the_
         record = {"name": name, "render_config": older, "n_images": 2, "seeds": {}, "summary": summary,
                   "render": {"images_per_minute": 1.0}}
         (tmp_path / transfer.FOLDER / f"{name}.json").write_text(json.dumps(record))
-    assert [r["name"] for r in transfer.load(tmp_path)] == ["z-default", "a-one", "b-two"]
+    assert [r["name"] for r in transfer.load(tmp_path)] == ["z-plain", "a-one", "b-two"]
