@@ -79,7 +79,7 @@ def _as_options(names: list[str], recorded: dict) -> str:
     """The command-line options that ask for ``recorded``'s values of the fields ``names``."""
     other = {"n_images": "--size", "randomize": "--without", "backgrounds_dir": "--backgrounds"}
     settable = [f"{k}={json.dumps(recorded[k], separators=(',', ':'))}" for k in names if k not in other]
-    options = [f"--set {' '.join(settable)}"] if settable else []
+    options = [f"--set {' '.join(settable)} (with --synthetic DIR, the folder of its renders)"] if settable else []
     off = [name for name, on in recorded.get("randomize", {}).items() if not on]
     values = {"n_images": f"{recorded.get('n_images')} renders", "backgrounds_dir": recorded.get("backgrounds_dir"),
               "randomize": f"off: {' '.join(off) or 'none'}"}
