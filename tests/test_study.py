@@ -205,16 +205,17 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
 
 
 def test_a_study_never_mixes_two_renderers_and_says_how_to_continue_it(tmp_path, monkeypatch, capsys):
-    from hotdog.render import RenderConfig
+    from hotdog.render import PLAIN_SCENE, RenderConfig
 
     monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path))
-    began = RenderConfig(n_images=settings.sizes("tiny").n_synthetic, surface_p=0.8, distance_factor=(0.7, 1.3))
+    began = RenderConfig(n_images=settings.sizes("tiny").n_synthetic, **PLAIN_SCENE)  # the renderer's old defaults
     (tmp_path / "studies" / "began").mkdir(parents=True)
     (tmp_path / "studies" / "began" / "seed0.json").write_text(json.dumps({"render_config": began.as_dict()}))
     study.check_renderer("began", dataclasses.replace(began, seed=1).as_dict())  # another render seed is fine
     assert main(["study", "began", "--size", "tiny", "--no-render", "--seeds", "1"]) == 1  # today's defaults
     err = capsys.readouterr().err
-    assert "seed0.json was rendered with other settings" in err and "--set distance_factor=[0.7,1.3] surface_p=0.8" in err
+    assert "seed0.json was rendered with other settings" in err
+    assert "--set distance_factor=[1.05,1.4] hdri_p=0.0 offcentre=0.0 surface_p=0.0 (with --synthetic DIR" in err
     with pytest.raises(ValueError, match=r"--size \(32 renders\) and --without \(off: none\)"):
         study.check_renderer("began", dataclasses.replace(began, n_images=8).without("noise").as_dict())
     assert not list((tmp_path / "studies" / "began").glob("seed1*"))  # refused before anything ran
