@@ -63,21 +63,27 @@ def check_renderer(study: str, render_config: dict | None, root: Path | None = N
     the study as it began."""
     if render_config is None:
         return
-    asked = json.loads(json.dumps(render_config))  # as saved: tuples are lists
+    asked = _comparable(json.loads(json.dumps(render_config)))  # as saved: tuples are lists
     for path in sorted(((root or paths.studies_dir()) / study).glob("seed*.json")):
         recorded = json.loads(path.read_text()).get("render_config")
         if recorded is None:
             continue
-        differ = sorted(k for k in recorded.keys() & asked.keys() if k != "seed" and recorded[k] != asked[k])
+        mine = _comparable(recorded)
+        differ = sorted(k for k in mine.keys() & asked.keys() if k != "seed" and mine[k] != asked[k])
         if differ:
             raise ValueError(f"study {study!r}: {path.name} was rendered with other settings than this run asks "
                              f"({', '.join(differ)}). Continue it as it began with {_as_options(differ, recorded)}, "
                              f"or give this run a new study name")
 
 
+def _comparable(config: dict) -> dict:
+    """``config`` with its folders by name only: the same photos or meshes sit elsewhere on another machine."""
+    return {k: Path(v).name if k in ("backgrounds_dir", "meshes_dir") and v else v for k, v in config.items()}
+
+
 def _as_options(names: list[str], recorded: dict) -> str:
     """The command-line options that ask for ``recorded``'s values of the fields ``names``."""
-    other = {"n_images": "--size", "randomize": "--without", "backgrounds_dir": "--backgrounds"}
+    other = {"n_images": "--size or --images", "randomize": "--without", "backgrounds_dir": "--backgrounds"}
     settable = [f"{k}={json.dumps(recorded[k], separators=(',', ':'))}" for k in names if k not in other]
     options = [f"--set {' '.join(settable)} (with --synthetic DIR, the folder of its renders)"] if settable else []
     off = [name for name, on in recorded.get("randomize", {}).items() if not on]

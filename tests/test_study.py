@@ -216,9 +216,14 @@ def test_a_study_never_mixes_two_renderers_and_says_how_to_continue_it(tmp_path,
     err = capsys.readouterr().err
     assert "seed0.json was rendered with other settings" in err
     assert "--set distance_factor=[1.05,1.4] hdri_p=0.0 offcentre=0.0 surface_p=0.0 (with --synthetic DIR" in err
-    with pytest.raises(ValueError, match=r"--size \(32 renders\) and --without \(off: none\)"):
+    with pytest.raises(ValueError, match=r"--size or --images \(32 renders\) and --without \(off: none\)"):
         study.check_renderer("began", dataclasses.replace(began, n_images=8).without("noise").as_dict())
     assert not list((tmp_path / "studies" / "began").glob("seed1*"))  # refused before anything ran
+    moved = dataclasses.replace(began, backgrounds_dir="/on/my/machine/backgrounds")  # the same photos elsewhere
+    (tmp_path / "studies" / "began" / "seed0.json").write_text(json.dumps({"render_config": moved.as_dict()}))
+    study.check_renderer("began", dataclasses.replace(moved, backgrounds_dir="data/article/backgrounds").as_dict())
+    with pytest.raises(ValueError, match="--backgrounds"):
+        study.check_renderer("began", began.as_dict())  # no photos behind the renders: another renderer
 
 
 SAMPLE_RENDERS = {"n_images": 320}  # what a study records of the renders it made (here: the sample's count)
