@@ -149,11 +149,11 @@ RENDER = r"""
 import json, sys
 from hotdog.render.blender import worker
 from hotdog.render.blender.session import import_bpy
-from hotdog.render.spec import RenderConfig, sample_record
+from hotdog.render.spec import PLAIN_SCENE, RenderConfig, sample_record
 paths, out = json.loads(sys.argv[1]), sys.argv[2]
 records = []
-for i, path in enumerate(paths):
-    record = sample_record(RenderConfig(seed=3, image_size=64, samples=4), 2 * i)
+for i, path in enumerate(paths):  # the plain scene: the food whole, in front of the solid colour below
+    record = sample_record(RenderConfig(seed=3, image_size=64, samples=4, **PLAIN_SCENE), 2 * i)
     record["food"] = {"kind": "mesh", "params": {"path": path, "label": "hotdog"}}
     record["background"] = {"kind": "solid", "colors": [[0.2, 0.4, 0.8]]}
     record["effects"] = {"color_shift": [1, 1, 1], "noise_sigma": 0.0, "blur_radius": 0.0}
