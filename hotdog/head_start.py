@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from hotdog import modes
+from hotdog.study import render_differences
 from hotdog.train import TrainConfig, make_optimizer, new_model, save_atomic
 
 # What the synthetic stage's weights depend on, beside the renders and the seed.
@@ -45,8 +46,9 @@ def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_
                  if saved.get(key) != current[key]]
     if record.get("n_synthetic") != n_synthetic:
         problems.append(f"it trained on {record.get('n_synthetic')} renders, this run on {n_synthetic}")
-    if record.get("render_config") != json.loads(json.dumps(render_config)):  # as saved: tuples are lists
-        problems.append("its renders were made with another render config")
+    differ = render_differences(record.get("render_config") or {}, render_config or {}, strict=True)
+    if differ and render_config is not None:  # the same renders: every field, the render seed too
+        problems.append(f"its renders were made with another render config ({', '.join(differ)})")
     if record.get("split_seed") != split_seed:
         problems.append(f"its split seed is {record.get('split_seed')}, here {split_seed} (its epochs' test scores "
                         f"would be on other photos)")

@@ -63,17 +63,23 @@ def check_renderer(study: str, render_config: dict | None, root: Path | None = N
     the study as it began."""
     if render_config is None:
         return
-    asked = _comparable(json.loads(json.dumps(render_config)))  # as saved: tuples are lists
     for path in sorted(((root or paths.studies_dir()) / study).glob("seed*.json")):
         recorded = json.loads(path.read_text()).get("render_config")
         if recorded is None:
             continue
-        mine = _comparable(recorded)
-        differ = sorted(k for k in mine.keys() & asked.keys() if k != "seed" and mine[k] != asked[k])
+        differ = [k for k in render_differences(recorded, render_config) if k != "seed"]
         if differ:
             raise ValueError(f"study {study!r}: {path.name} was rendered with other settings than this run asks "
                              f"({', '.join(differ)}). Continue it as it began with {_as_options(differ, recorded)}, "
                              f"or give this run a new study name")
+
+
+def render_differences(recorded: dict, asked: dict, *, strict: bool = False) -> list[str]:
+    """The fields in which render config ``asked`` differs from ``recorded`` (as saved in a record), sorted,
+    folders compared by name. A field only one of them has (a record predating it) counts only if ``strict``."""
+    mine, asked = _comparable(recorded), _comparable(json.loads(json.dumps(asked)))  # as saved: tuples are lists
+    keys = mine.keys() | asked.keys() if strict else mine.keys() & asked.keys()
+    return sorted(k for k in keys if mine.get(k, "absent") != asked.get(k, "absent"))
 
 
 def _comparable(config: dict) -> dict:

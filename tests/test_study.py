@@ -298,7 +298,13 @@ def test_a_lender_is_judged_on_its_render_config_as_saved_not_on_tuples_against_
     assert head_start.lender_problems(saved, config, 5000, render, None) == []
     other = RenderConfig(n_images=5000, seed=0, surface_p=0.5).as_dict()
     assert head_start.lender_problems(saved, config, 5000, other, None) == ["its renders were made with another "
-                                                                           "render config"]
+                                                                           "render config (surface_p)"]
+    elsewhere = {**render, "backgrounds_dir": "/elsewhere/backgrounds"}  # the same photos on another machine
+    saved["render_config"]["backgrounds_dir"] = "/here/backgrounds"
+    assert head_start.lender_problems(saved, config, 5000, elsewhere, None) == []
+    saved["render_config"].pop("hand_p")  # a record predating a field: the renders may differ, so no lending
+    assert "render config (hand_p)" in head_start.lender_problems(saved, config, 5000, elsewhere, None)[0]
+    saved["render_config"] = json.loads(json.dumps(render))
     assert "carry no settings to match" in head_start.lender_problems(saved, config, 5000, None, None)[0]
     saved["autocast"] = "torch.bfloat16"  # precision "auto" on a CPU with bf16, borrowed where auto is fp32
     assert head_start.lender_problems(saved, config, 5000, render, None, autocast="torch.bfloat16") == []
