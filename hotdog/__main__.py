@@ -25,7 +25,8 @@ import dataclasses
 import sys
 from pathlib import Path
 
-SIZES = ["tiny", "small", "article"]
+from hotdog.arguments import COUNT, SEED, SIZES
+
 BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
                     "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
 
@@ -267,26 +268,6 @@ def _predict(args) -> int:
 
 
 # --------------------------------------------------------------------------- the parser
-
-MAX_SEED = 2**32 - 1
-
-
-def _whole(minimum: int, maximum: int | None = None, what: str = "a whole number"):
-    """An argparse type: a whole number in [minimum, maximum]; argparse names the option when it refuses."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{what}, not {text!r}") from None
-        if value < minimum or (maximum is not None and value > maximum):
-            bound = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
-            raise argparse.ArgumentTypeError(f"{what} {bound}, not {value}")
-        return value
-    return parse
-
-
-COUNT = _whole(1)  # images, photos, epochs, samples, jobs: at least one
-SEED = _whole(0, MAX_SEED, "a seed, a whole number")
 
 
 def _size_option(p, help="sizes preset (default: $HOTDOG_SIZE or 'small', see hotdog/settings.py)") -> None:
