@@ -4,8 +4,9 @@ The first stage of ``both`` trains on renders only, and nothing in it depends on
 its initialisation, batch order and augmentation draws come from the seed, its data are the renders.
 So the "how many photos do renders save?" studies (``--real-share``), which differ from a full study
 only in the photos, can take each seed's synthetic stage from that full study: for the tuned recipe
-that is 10 of a seed's 79 minutes per share. :func:`borrow` checks that every setting the stage
-depends on is the same, copies the stage's model (``binary_classifier.pt``) and writes a resume file
+that is 10 of a seed's 79 minutes per share. A renders-alone study (``--modes synthetic``) lends too: it
+trains the same stage. :func:`borrow` checks that every setting the stage depends on is the same,
+copies the stage's model (``binary_classifier.pt``) and writes a resume file
 that says "synthetic stage done", with the lender's epochs as the history, so :func:`hotdog.train.train`
 goes on with the fine-tuning stage exactly as if it had trained the first stage itself. The fine-tuning
 stage must start a fresh optimizer (``finetune_learning_rate``): the lender's optimizer state at the end
@@ -33,8 +34,8 @@ def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_
     """Why the run behind ``record`` cannot lend its synthetic stage to a run with these settings (empty: it can).
     ``autocast`` is what ``precision`` means on this machine (``auto`` is bf16 on one CPU, fp32 on another)."""
     problems = []
-    if "both" not in record.get("histories", {}):
-        problems.append("it did not train both")
+    if not _stage_trainer(record):
+        problems.append("it trained neither both nor renders alone (synthetic)")
     if render_config is None:
         problems.append("this run's renders carry no settings to match (--no-render with --synthetic DIR): "
                         "let the study render them, so their render config is known")
@@ -58,6 +59,12 @@ def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_
     return problems
 
 
+def _stage_trainer(record: dict) -> str | None:
+    """The run of ``record`` that trained the synthetic stage: ``both``, or ``synthetic`` in a renders-alone
+    study, which trains the same stage with the same draws (stage 0 of the same seed) and saves the same model."""
+    return next((mode for mode in ("both", "synthetic") if mode in record.get("histories", {})), None)
+
+
 def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *, n_synthetic: int,
            render_config: dict | None, split_seed: int | None) -> None:
     """Make ``checkpoints`` hold ``lender``'s (a ``seed<k>.json``) finished synthetic stage, as a resume file
@@ -77,7 +84,7 @@ def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *,
                          ". Drop --synthetic-stage-from to train the stage here, or name a study run with these settings")
     model = new_model(config.seed)
     model.load_state_dict(torch.load(weights, map_location="cpu"))
-    epochs = [row for row in record["histories"]["both"]["epochs"] if row["stage"] == "synthetic"]
+    epochs = [row for row in record["histories"][_stage_trainer(record)]["epochs"] if row["stage"] == "synthetic"]
     checkpoints.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(weights, modes.checkpoint(checkpoints, "synthetic"))
     save_atomic({"config": {**asdict(config), "device": device}, "model": model.state_dict(),

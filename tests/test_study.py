@@ -323,3 +323,16 @@ def test_a_renders_alone_study_trains_the_synthetic_stage_both_starts_with(lende
     assert set(summary["regimes"]) == {"synthetic"} and summary["pairs"] == {}
     with pytest.raises(ValueError, match="both already gives the synthetic model"):
         study.run_seed("twice", 0, SIZES, None, root=root, trained=("both", "synthetic"), progress=False)
+
+
+def test_a_renders_alone_study_lends_its_stage_to_both(lender):
+    root, full = lender
+    study.run_seed("alone-lender", 0, SIZES, paths.sample_synthetic_dir(), root=root, recipe=settings.recipe("tuned"),
+                   trained=("synthetic",), render_config=SAMPLE_RENDERS, progress=False)
+    then = study.run_seed("then-photos", 0, SIZES, paths.sample_synthetic_dir(), root=root,
+                          recipe=settings.recipe("tuned"), trained=("both",), synthetic_stage_from="alone-lender",
+                          render_config=SAMPLE_RENDERS, progress=False)
+    assert then["synthetic_stage_from"] == "alone-lender/seed0.json"
+    for regime in ("synthetic", "both"):
+        assert then["results"][regime]["probabilities"] == pytest.approx(full["results"][regime]["probabilities"],
+                                                                        abs=1e-5)
