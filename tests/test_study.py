@@ -336,3 +336,15 @@ def test_a_renders_alone_study_lends_its_stage_to_both(lender):
     for regime in ("synthetic", "both"):
         assert then["results"][regime]["probabilities"] == pytest.approx(full["results"][regime]["probabilities"],
                                                                         abs=1e-5)
+
+
+def test_a_record_names_the_cpu_it_ran_on_and_its_vector_unit(tmp_path):
+    from hotdog.experiment import cpu
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse avx2 avx512f avx512_bf16\n\n"
+                    "processor\t: 1\nmodel name\t: AMD EPYC\n")
+    assert cpu(str(info)) == ", AMD EPYC (AVX-512 BF16)"
+    info.write_text("processor\t: 0\nmodel name\t: Some   CPU\nflags\t\t: fpu sse\n")
+    assert cpu(str(info)) == ", Some CPU"
+    assert cpu(str(tmp_path / "missing")) == ""  # not Linux: the record says what it can
