@@ -79,8 +79,9 @@ def machine() -> str:
 
 
 def cpu(cpuinfo: str = "/proc/cpuinfo") -> str:
-    """", <model name> (<its widest vector unit>)" from Linux's cpuinfo, or "" where there is none: machines
-    of one name differ (an AMD EPYC with AVX2 trains bf16 eight times slower than one with AVX-512 BF16)."""
+    """The CPU's model name and widest vector unit from Linux's cpuinfo, as ``", AMD EPYC (AVX-512 BF16)"``,
+    or ``""`` where there is none: machines of one name differ (an AMD EPYC with AVX2 only trains bf16
+    eight times slower than one with AVX-512 BF16)."""
     try:
         text = Path(cpuinfo).read_text()
     except OSError:
