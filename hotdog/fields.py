@@ -1,10 +1,12 @@
 """``FIELD=VALUE`` settings from the command line (``--set`` on the renderer, ``--train`` on the transfer
 score), read against a dataclass's fields: the value as JSON, checked against the kind of value the
-field holds, and an error that names the option and the fields it takes."""
+field holds, and an error that names the option and the fields it takes; and how two configs saved as
+JSON differ, field by field (a study's seeds, a lender's synthetic stage)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 
 def read_setting(setting: str, names, option: str) -> tuple[str, object]:
@@ -33,3 +35,17 @@ def checked_value(name: str, value, current):
     if not ok:
         raise ValueError(f"--set {name}={value}: {name} takes {takes}")
     return tuple(value) if isinstance(value, list) else value
+
+
+def render_differences(recorded: dict, asked: dict, *, strict: bool = False) -> list[str]:
+    """The fields in which render config ``asked`` differs from ``recorded`` (as saved in a record), sorted,
+    folders compared by name. A field only one of them has (a record predating it) counts only if ``strict``."""
+    mine = _by_folder_name(recorded)
+    asked = _by_folder_name(json.loads(json.dumps(asked)))  # as saved: tuples are lists
+    keys = mine.keys() | asked.keys() if strict else mine.keys() & asked.keys()
+    return sorted(k for k in keys if mine.get(k, "absent") != asked.get(k, "absent"))
+
+
+def _by_folder_name(config: dict) -> dict:
+    """``config`` with its folders by name only: the same photos or meshes sit elsewhere on another machine."""
+    return {k: Path(v).name if k in ("backgrounds_dir", "meshes_dir") and v else v for k, v in config.items()}

@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from hotdog import modes
-from hotdog.study import render_differences
+from hotdog.fields import render_differences
 from hotdog.train import TrainConfig, make_optimizer, new_model, save_atomic
 
 # What the synthetic stage's weights depend on, beside the renders and the seed.

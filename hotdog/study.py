@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from hotdog import metrics, modes, paths, settings
+from hotdog.fields import render_differences
 from hotdog.experiment import run_once
 
 REGIMES = modes.MODES
@@ -72,19 +73,6 @@ def check_renderer(study: str, render_config: dict | None, root: Path | None = N
             raise ValueError(f"study {study!r}: {path.name} was rendered with other settings than this run asks "
                              f"({', '.join(differ)}). Continue it as it began with {_as_options(differ, recorded)}, "
                              f"or give this run a new study name")
-
-
-def render_differences(recorded: dict, asked: dict, *, strict: bool = False) -> list[str]:
-    """The fields in which render config ``asked`` differs from ``recorded`` (as saved in a record), sorted,
-    folders compared by name. A field only one of them has (a record predating it) counts only if ``strict``."""
-    mine, asked = _comparable(recorded), _comparable(json.loads(json.dumps(asked)))  # as saved: tuples are lists
-    keys = mine.keys() | asked.keys() if strict else mine.keys() & asked.keys()
-    return sorted(k for k in keys if mine.get(k, "absent") != asked.get(k, "absent"))
-
-
-def _comparable(config: dict) -> dict:
-    """``config`` with its folders by name only: the same photos or meshes sit elsewhere on another machine."""
-    return {k: Path(v).name if k in ("backgrounds_dir", "meshes_dir") and v else v for k, v in config.items()}
 
 
 def _as_options(names: list[str], recorded: dict) -> str:
