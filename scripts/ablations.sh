@@ -15,7 +15,7 @@
 #
 #   bash scripts/ablations.sh                 # all three groups, seeds 0 1 2
 #   SEEDS="0 1 2 3 4" bash scripts/ablations.sh randomization
-#   SEEDS="0 1" bash scripts/ablations.sh tuned-real   # needs those seeds of study `tuned` (and their checkpoints)
+#   SEEDS="0 1" bash scripts/ablations.sh tuned-real   # borrows those seeds' synthetic stage from `tuned` if it can
 #   SCENE=photo bash scripts/ablations.sh randomization   # the ablation at the photo scene
 #
 # The randomization group trains only `both` (the `authentic` model never sees a render); the
@@ -54,10 +54,22 @@ for group in "${GROUPS_TO_RUN[@]}"; do
         "$PY" -m hotdog study "${PREFIX}ablate-real-$share" "${COMMON[@]}" --real-share "$share" $(renders 800)
       done ;;
     tuned-real)  # the same question with the tuned recipe on the article's sizes (5,000 renders, 100 epochs on
-      # photos; about an hour a seed for the three shares), each seed's synthetic stage taken from study `tuned`
-      for share in 0.1 0.25 0.5; do
-        "$PY" -m hotdog study "${PREFIX}tuned-real-$share" --size article --recipe tuned --precision "${PRECISION:-auto}" \
-          --seeds "${SEEDS[@]}" --real-share "$share" --synthetic-stage-from "${PREFIX}tuned" $(renders 5000)
+      # photos; about an hour a seed for the three shares). Each seed's synthetic stage is trained once: taken
+      # from study `tuned` where its checkpoints are on this machine, else trained by the first share and
+      # lent by it to the others
+      for seed in "${SEEDS[@]}"; do
+        lenders=("${PREFIX}tuned")
+        for share in 0.1 0.25 0.5; do
+          from=()
+          for lender in "${lenders[@]}"; do
+            if [ -e "${HOTDOG_RESULTS:-results}/studies/$lender/seed$seed.checkpoints/binary_classifier.pt" ]; then
+              from=(--synthetic-stage-from "$lender"); break
+            fi
+          done
+          "$PY" -m hotdog study "${PREFIX}tuned-real-$share" --size article --recipe tuned --precision "${PRECISION:-auto}" \
+            --seeds "$seed" --real-share "$share" "${from[@]}" $(renders 5000)
+          lenders+=("${PREFIX}tuned-real-$share")
+        done
       done ;;
     *) echo "unknown group '$group': choose from randomization, images, real, tuned-real" >&2; exit 2 ;;
   esac

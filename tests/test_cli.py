@@ -191,22 +191,28 @@ def test_the_shipped_models_accuracy_is_what_its_test_photos_give():
         assert metrics.summarize(calibrated, labels)["correct"] == info["calibrated"]["correct"]
 
 
-def test_the_ablation_script_runs_one_study_per_variant():
+def test_the_ablation_script_runs_one_study_per_variant(tmp_path):
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[1] / "scripts" / "ablations.sh"
-    env = {**os.environ, "PYTHON": "echo", "SEEDS": "0 1"}
+    env = {**os.environ, "PYTHON": "echo", "SEEDS": "0 1", "HOTDOG_RESULTS": str(tmp_path)}
+    for lender in ("tuned/seed0", "tuned-real-0.1/seed1"):  # the synthetic stages this machine holds
+        (tmp_path / "studies" / f"{lender}.checkpoints").mkdir(parents=True)
+        (tmp_path / "studies" / f"{lender}.checkpoints" / "binary_classifier.pt").touch()
     done = subprocess.run(["bash", str(script), "real", "randomization", "tuned-real"], capture_output=True, text=True,
                           env=env)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 3 + 12 + 3
+    assert len(lines) == 3 + 12 + 2 * 3
     plain = " --set surface_p=0 hdri_p=0 offcentre=0 distance_factor=[1.05,1.4]"  # as the recorded studies began
     assert lines[0] == ("-m hotdog study ablate-real-0.1 --size small --precision auto --seeds 0 1 --real-share 0.1 "
                         "--synthetic data/synthetic_800" + plain)
     assert lines[3].endswith("--without food --modes both --synthetic data/synthetic_800_without-food" + plain)
-    assert lines[-1] == ("-m hotdog study tuned-real-0.5 --size article --recipe tuned --precision auto --seeds 0 1 "
+    assert lines[-4] == ("-m hotdog study tuned-real-0.5 --size article --recipe tuned --precision auto --seeds 0 "
                          "--real-share 0.5 --synthetic-stage-from tuned --synthetic data/synthetic_5000" + plain)
+    # seed 1's stage is not in `tuned` here: the first share trains it and lends it to the others
+    assert [line.split(" --real-share ")[1].split(" --synthetic ")[0] for line in lines[-3:]] == [
+        "0.1", "0.25 --synthetic-stage-from tuned-real-0.1", "0.5 --synthetic-stage-from tuned-real-0.1"]
     photo = subprocess.run(["bash", str(script), "randomization"], capture_output=True, text=True,
                            env={**env, "SCENE": "photo"}).stdout.splitlines()
     assert photo[0].startswith("-m hotdog study photo-small ") and len(photo) == 1 + 12
