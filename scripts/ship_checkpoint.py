@@ -67,15 +67,13 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
     if record is None:
         raise SystemExit(f"study {name!r} has no seed {seed}; it has {summary['seeds']}")
     split = record["split_seed"] if record.get("split_seed") is not None else seed  # the photos it was tested on
-    model = load_model(modes.checkpoint(paths.studies_dir() / name / f"seed{seed}.checkpoints", regime), "cpu")
-    save_atomic({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
+    model, trained_by = _study_model(name, seed, regime)
     result = record["results"][regime]  # metrics.summarize's count and interval, stored with the seed
     correct, total = result["correct"], result["total"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     over = summary["regimes"][regime]
     info = {"network": "the article's BinaryClassifier (hotdog/model.py)", "mode": regime,
             "size": record["sizes"]["name"], "recipe": record.get("recipe", {}).get("name", "article"),
-            "trained_by": f"python -m hotdog study {name} (seed {seed}), shipped at commit {commit}",
+            "trained_by": trained_by,
             "test_photos": f"the {total} held-out real photos of split seed {split}",
             "accuracy": correct / total, "correct": correct, "total": total,
             "interval95": result["interval95"], "split_seed": split,
@@ -84,9 +82,9 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
                       "why_this_seed": "the regime with the best mean over seeds; seed 0's model, not the best seed, "
                                        "so its accuracy is not picked on the photos that measure it"}}
     if calibrate:
-        from hotdog import calibration, data, metrics, search
+        from hotdog import calibration, data, metrics
 
-        info["calibration"] = search.calibration_for(calibrate, regime)
+        info["calibration"] = _calibration(calibrate, regime)
         test = data.cache(data.split(data.authentic(), seed=split)[1], progress=False)
         probabilities, labels = metrics.predict(model, test)
         calibrated = metrics.summarize(calibration.apply(probabilities, info["calibration"]), labels)
@@ -94,6 +92,43 @@ def ship_from_study(name: str, seed: int, calibrate: str | None = None) -> None:
     files.write_text(SHIPPED.with_suffix(".json"), json.dumps(info, indent=1) + "\n")
     print(f"{SHIPPED} ({SHIPPED.stat().st_size / 1e6:.1f} MB): {regime} of study {name!r} seed {seed}, "
           f"accuracy {correct / total:.2%} (mean over {len(records)} seeds {over['mean']:.2%})")
+
+
+def _study_model(name: str, seed: int, regime: str):
+    """The model to ship and its ``trained_by``: the seed's checkpoint, copied into the package; or, where
+    checkpoints are not on this machine (they are not committed) but the package already holds this very
+    model, the shipped weights as they are, so a finished study's new seeds refresh the sidecar's mean."""
+    checkpoint = modes.checkpoint(paths.studies_dir() / name / f"seed{seed}.checkpoints", regime)
+    if checkpoint.exists():
+        model = load_model(checkpoint, "cpu")
+        save_atomic({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=ROOT).stdout.strip()
+        return model, f"python -m hotdog study {name} (seed {seed}), shipped at commit {commit}"
+    sidecar = SHIPPED.with_suffix(".json")
+    shipped = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+    if shipped.get("mode") != regime or not shipped.get("trained_by", "").startswith(f"python -m hotdog study {name} "
+                                                                                      f"(seed {seed})"):
+        raise SystemExit(f"{checkpoint} is missing, and the shipped model is another one: run the study's seed {seed} "
+                         f"here first (python -m hotdog study {name} ... --seeds {seed})")
+    print(f"{checkpoint} is not here; the package already holds that model, so only its sidecar is refreshed")
+    return load_model(SHIPPED, "cpu"), shipped["trained_by"]
+
+
+def _calibration(trial: str, regime: str) -> dict:
+    """The Platt scaling of ``trial``'s model, fitted again; or, where its checkpoint is not on this machine,
+    the one the sidecar already records from that same trial (the fit depends on nothing else)."""
+    from hotdog import search
+
+    try:
+        return search.calibration_for(trial, regime)
+    except FileNotFoundError:
+        sidecar = SHIPPED.with_suffix(".json")
+        recorded = json.loads(sidecar.read_text()).get("calibration", {}) if sidecar.exists() else {}
+        if f"trial '{trial}'" not in recorded.get("fitted_on", ""):
+            raise
+        print(f"recipe-search trial {trial!r} has no checkpoint here: its calibration is kept from the sidecar")
+        return recorded
 
 
 if __name__ == "__main__":
