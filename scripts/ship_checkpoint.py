@@ -105,14 +105,19 @@ def _study_model(name: str, seed: int, regime: str):
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 cwd=ROOT).stdout.strip()
         return model, f"python -m hotdog study {name} (seed {seed}), shipped at commit {commit}"
-    sidecar = SHIPPED.with_suffix(".json")
-    shipped = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+    shipped = _sidecar()
     if shipped.get("mode") != regime or not shipped.get("trained_by", "").startswith(f"python -m hotdog study {name} "
                                                                                       f"(seed {seed})"):
         raise SystemExit(f"{checkpoint} is missing, and the shipped model is another one: run the study's seed {seed} "
                          f"here first (python -m hotdog study {name} ... --seeds {seed})")
     print(f"{checkpoint} is not here; the package already holds that model, so only its sidecar is refreshed")
     return load_model(SHIPPED, "cpu"), shipped["trained_by"]
+
+
+def _sidecar() -> dict:
+    """What the shipped model's sidecar says now (empty where there is none)."""
+    sidecar = SHIPPED.with_suffix(".json")
+    return json.loads(sidecar.read_text()) if sidecar.exists() else {}
 
 
 def _calibration(trial: str, regime: str) -> dict:
@@ -123,8 +128,7 @@ def _calibration(trial: str, regime: str) -> dict:
     try:
         return search.calibration_for(trial, regime)
     except FileNotFoundError:
-        sidecar = SHIPPED.with_suffix(".json")
-        recorded = json.loads(sidecar.read_text()).get("calibration", {}) if sidecar.exists() else {}
+        recorded = _sidecar().get("calibration", {})
         if f"trial '{trial}'" not in recorded.get("fitted_on", ""):
             raise
         print(f"recipe-search trial {trial!r} has no checkpoint here: its calibration is kept from the sidecar")
