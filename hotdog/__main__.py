@@ -104,8 +104,9 @@ def _train(args) -> None:
 
 
 def _study_renders(args, sizes, seed: int = 0):
-    """The study's renders (rendered now unless --no-render) and their config: one set for every seed,
-    or with --split-seed each seed's own (render seed = seed; seed 0's is the usual folder)."""
+    """The study's renders (rendered now unless --no-render), their config and the render report (how many
+    were made and how fast; None with --no-render): one set for every seed, or with --split-seed each seed's
+    own (render seed = seed; seed 0's is the usual folder)."""
     from hotdog import paths, study
     from hotdog.render import RenderConfig
 
@@ -117,11 +118,11 @@ def _study_renders(args, sizes, seed: int = 0):
         root = root.with_name(f"{root.name}_render{seed}")
     recorded = None if args.no_render and args.synthetic else config.as_dict()  # unknown: someone else's renders
     study.check_renderer(args.name, recorded)
-    if not args.no_render:  # renders only what is missing
-        from hotdog.render import render_dataset
+    if args.no_render:
+        return root, recorded, None
+    from hotdog.render import render_dataset
 
-        render_dataset(root, config, n_jobs=sizes.render_jobs)
-    return root, recorded
+    return root, recorded, render_dataset(root, config, n_jobs=sizes.render_jobs)  # renders only what is missing
 
 
 def _check_study_options(args) -> None:
@@ -144,14 +145,15 @@ def _study(args) -> None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
     needs_renders = args.modes != ["authentic"]
     own_renders = needs_renders and args.split_seed is not None  # with a fixed split, each seed renders its own
-    root, render_config = _study_renders(args, sizes) if needs_renders and not own_renders else (None, None)
+    root, render_config, rendered = (_study_renders(args, sizes) if needs_renders and not own_renders
+                                     else (None, None, None))
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
         if own_renders:
-            root, render_config = _study_renders(args, sizes, seed)
+            root, render_config, rendered = _study_renders(args, sizes, seed)
         study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe), precision=args.precision,
-                       trained=tuple(args.modes), render_config=render_config, split_seed=args.split_seed,
-                       synthetic_stage_from=args.synthetic_stage_from)
+                       trained=tuple(args.modes), render_config=render_config, render_report=rendered,
+                       split_seed=args.split_seed, synthetic_stage_from=args.synthetic_stage_from)
     print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 

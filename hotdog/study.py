@@ -29,7 +29,7 @@ PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"
 def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path | None, *,
              recipe: settings.Recipe | None = None, precision: str = "fp32",
              trained: tuple[str, ...] = modes.TRAINED, render_config: dict | None = None,
-             root: Path | None = None, split_seed: int | None = None, synthetic_stage_from: str | None = None,
+             render_report: dict | None = None, root: Path | None = None, split_seed: int | None = None, synthetic_stage_from: str | None = None,
              progress: bool = True) -> dict:
     """Train and test one seed of ``study`` (skipped if its JSON exists) with
     :func:`hotdog.experiment.run_once`; returns its record.
@@ -37,7 +37,8 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     ``trained`` are the training runs: ``both`` (which also yields the ``synthetic`` model) and
     ``authentic``; an ablation of the renderer needs only ``both``, since ``authentic`` never sees a
     render; ``synthetic`` alone trains on renders only. ``render_config`` is recorded as given (how the
-    synthetic images were made). ``split_seed`` tests every seed on the same photos (that split's), the
+    synthetic images were made), and ``render_report`` (what the render call before it did: images made,
+    seconds, images a minute). ``split_seed`` tests every seed on the same photos (that split's), the
     seed varying the rest. ``synthetic_stage_from`` names a study whose same seed lends ``both`` its
     finished synthetic stage (:mod:`hotdog.head_start`)."""
     out = (root or paths.studies_dir()) / study
@@ -53,7 +54,7 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=_trainings(trained), study=study, render_config=render_config,
-                      reuse=True, split_seed=split_seed, synthetic_stage_from=lender, progress=progress)
+                      render_report=render_report, reuse=True, split_seed=split_seed, synthetic_stage_from=lender, progress=progress)
     return record.to_json()
 
 

@@ -93,11 +93,13 @@ def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path)
     improved = settings.recipe("improved")
     record = study.run_seed("ab", 0, SIZES, paths.sample_synthetic_dir(), root=tmp_path, progress=False,
                             recipe=settings.Recipe("improved", validation_photos=16, train=improved.train),
-                            trained=("both",), render_config={"n_images": 320})
+                            trained=("both",), render_config={"n_images": 320},
+                            render_report={"images_per_minute": 640.0})
     assert set(record["results"]) == {"synthetic", "both"} and set(record["histories"]) == {"both"}
     assert record["n_validation"] == 16 and record["n_authentic_train"] == 64 - 16
     assert record["recipe"]["name"] == "improved" and record["config"]["augment"] is True
     assert record["render_config"] == {"n_images": 320} and record["autocast"] == "None"  # fp32
+    assert record["render"] == {"images_per_minute": 640.0}  # how fast its renders were made
     assert "selected" in record["histories"]["both"]
     summary = study.summarize([record])
     assert set(summary["regimes"]) == {"synthetic", "both"} and summary["pairs"] == {"both - synthetic": summary["pairs"]["both - synthetic"]}
@@ -187,14 +189,17 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
     import hotdog.__main__ as cli
     from hotdog import report
 
-    renders, trained = [], []
-    monkeypatch.setattr(cli, "_study_renders", lambda args, sizes, seed=0: renders.append(seed) or (f"r{seed}", {}))
-    monkeypatch.setattr(study, "run_seed", lambda name, seed, sizes, root, **kw: trained.append((seed, root)))
+    renders, trained, reports = [], [], []
+    monkeypatch.setattr(cli, "_study_renders",
+                        lambda args, sizes, seed=0: renders.append(seed) or (f"r{seed}", {}, {"seconds": seed}))
+    monkeypatch.setattr(study, "run_seed", lambda name, seed, sizes, root, **kw:
+                        trained.append((seed, root)) or reports.append(kw["render_report"]))
     monkeypatch.setattr(study, "load", lambda name: [])
     monkeypatch.setattr(study, "summarize", lambda records: {})
     monkeypatch.setattr(report, "format_summary", lambda summary, title: title)
     cli.main(["study", "order", "--split-seed", "0", "--seeds", "2", "0", "--modes", "both"])
     assert renders == [2, 0] and trained == [(2, "r2"), (0, "r0")]
+    assert reports == [{"seconds": 2}, {"seconds": 0}]  # each seed records the render call that made its set
     renders.clear(), trained.clear()
     cli.main(["study", "order", "--seeds", "2", "0", "--modes", "both"])  # the usual study: one set for all
     assert renders == [0] and trained == [(2, "r0"), (0, "r0")]
