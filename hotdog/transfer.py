@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from hotdog import data, files, metrics, paths
+from hotdog.experiment import machine
 from hotdog.train import TrainConfig, train
 
 DEV_SPLIT = 0  # the split whose 799 training photos are the renderer's development set
@@ -94,7 +95,8 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
         start = time.perf_counter()
         config = TrainConfig(**record["recipe"], seed=seed, precision=precision, batch_size=min(64, len(images) // 2))
         model, _ = train("synthetic", {"synthetic": images}, config, progress=progress)
-        record["seeds"][str(seed)] = {**score(model, photos), "train_seconds": time.perf_counter() - start}
+        record["seeds"][str(seed)] = {**score(model, photos), "train_seconds": time.perf_counter() - start,
+                                      "machine": machine()}  # the same seed is not bit-identical across CPUs
         record["summary"] = summarize(record)
         files.write_json(path, record, indent=1, default=str)
     return record

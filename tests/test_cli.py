@@ -219,9 +219,13 @@ def test_the_ablation_script_runs_one_study_per_variant(tmp_path):
     assert photo[1] == ("-m hotdog study photo-ablate-without-food --size small --precision auto --seeds 0 1 "
                         "--without food --modes both")
     lines += photo
-    for line in lines:  # every printed command parses as a study command (argparse checks the choices)
+    transfer = subprocess.run(["bash", str(script), "transfer"], capture_output=True, text=True, env=env)
+    transfer = transfer.stdout.splitlines()  # the switches judged by the transfer score, beside all on
+    assert transfer[0] == "-m hotdog transfer photo-all-on --precision auto --seeds 0 1" and len(transfer) == 1 + 12
+    assert transfer[-1] == "-m hotdog transfer photo-without-jpeg --without jpeg --precision auto --seeds 0 1"
+    for line in lines + transfer:  # every printed command parses (argparse checks the choices)
         args = line.split()[2:]
-        assert args[0] == "study"
+        assert args[0] in ("study", "transfer")
         with pytest.raises(SystemExit) as parsed:
             main([*args, "--help"])
         assert parsed.value.code == 0

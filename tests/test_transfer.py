@@ -40,6 +40,7 @@ def test_a_variant_is_rendered_trained_per_seed_and_resumed(tmp_path, monkeypatc
     config = RenderConfig(n_images=16, image_size=128, samples=1)
     record = transfer.run("tiny", config, seeds=(0, 1), renders=tmp_path / "renders", root=tmp_path, progress=False)
     assert set(record["seeds"]) == {"0", "1"} and record["n_images"] == 16
+    assert "CPUs" in record["seeds"]["0"]["machine"]  # which CPU trained it, as a study seed records
     assert record["summary"]["auc"]["n"] == 2 and 0 <= record["summary"]["auc"]["mean"] <= 1
     saved = json.loads((tmp_path / "transfer" / "tiny.json").read_text())
     assert saved["seeds"] == record["seeds"]
