@@ -21,8 +21,8 @@
 #
 # The `transfer` group asks the randomization question where renders teach something: each switch off
 # in turn at the renderer's defaults (the photo scene, whatever SCENE says), scored by `python -m hotdog
-# transfer` (2,000 renders alone, 10 epochs, split 0's 799 training photos; about 15 minutes a variant on
-# the Intel Xeon with AMX), beside `photo-all-on`, every switch on, measured in the same run. At the small
+# transfer` (2,000 renders alone, 10 epochs, split 0's 799 training photos; about 18 minutes a variant on
+# the AMD EPYC, as `photo-scene` took: 3 to render, 15 to train), beside `photo-all-on`, every switch on, measured in the same run. At the small
 # sizes the `randomization` group trains on, renders alone sit at the majority class, so it cannot say
 # which randomization matters.
 #
