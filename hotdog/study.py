@@ -29,8 +29,8 @@ PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"
 def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path | None, *,
              recipe: settings.Recipe | None = None, precision: str = "fp32",
              trained: tuple[str, ...] = modes.TRAINED, render_config: dict | None = None,
-             render_report: dict | None = None, root: Path | None = None, split_seed: int | None = None, synthetic_stage_from: str | None = None,
-             progress: bool = True) -> dict:
+             render_report: dict | None = None, root: Path | None = None, split_seed: int | None = None,
+             synthetic_stage_from: str | None = None, progress: bool = True) -> dict:
     """Train and test one seed of ``study`` (skipped if its JSON exists) with
     :func:`hotdog.experiment.run_once`; returns its record.
 
@@ -54,7 +54,8 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=_trainings(trained), study=study, render_config=render_config,
-                      render_report=render_report, reuse=True, split_seed=split_seed, synthetic_stage_from=lender, progress=progress)
+                      render_report=render_report, reuse=True, split_seed=split_seed, synthetic_stage_from=lender,
+                      progress=progress)
     return record.to_json()
 
 

@@ -21,10 +21,10 @@
 #
 # The `transfer` group asks the randomization question where renders teach something: each switch off
 # in turn at the renderer's defaults (the photo scene, whatever SCENE says), scored by `python -m hotdog
-# transfer` (2,000 renders alone, 10 epochs, split 0's 799 training photos; about 18 minutes a variant on
-# the AMD EPYC, as `photo-scene` took: 3 to render, 15 to train), beside `photo-all-on`, every switch on, measured in the same run. At the small
-# sizes the `randomization` group trains on, renders alone sit at the majority class, so it cannot say
-# which randomization matters.
+# transfer` (2,000 renders alone, 10 epochs, split 0's 799 training photos; about 18 minutes a variant
+# on the AMD EPYC, as `photo-scene` took: 3 to render, 15 to train), beside `photo-all-on`, every switch
+# on, measured in the same run. At the small sizes the `randomization` group trains on, renders alone sit
+# at the majority class, so it cannot say which randomization matters.
 #
 # The randomization group trains only `both` (the `authentic` model never sees a render); the
 # 20,000-render point renders its images first (measured: 28 min 51 s at 693 a minute for the plain
@@ -33,6 +33,7 @@ set -euo pipefail -f  # -f: no globbing, so distance_factor=[1.05,1.4] stays as 
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 read -r -a SEEDS <<< "${SEEDS:-0 1 2}"
+SWITCHES=(food rotation camera lights background serving material distractors color noise blur jpeg)
 COMMON=(--size small --precision "${PRECISION:-auto}" --seeds "${SEEDS[@]}")
 case "${SCENE:=plain}" in
   plain) PREFIX=""; PLAIN=(--set surface_p=0 hdri_p=0 offcentre=0 "distance_factor=[1.05,1.4]") ;;
@@ -49,7 +50,7 @@ for group in "${GROUPS_TO_RUN[@]}"; do
   case "$group" in
     randomization)  # each randomization switched off in turn, everything else drawn as before
       [ "$SCENE" = photo ] && "$PY" -m hotdog study photo-small "${COMMON[@]}"
-      for switch in food rotation camera lights background serving material distractors color noise blur jpeg; do
+      for switch in "${SWITCHES[@]}"; do
         "$PY" -m hotdog study "${PREFIX}ablate-without-$switch" "${COMMON[@]}" --without "$switch" --modes both \
           $(renders "800_without-$switch")
       done ;;
@@ -82,7 +83,7 @@ for group in "${GROUPS_TO_RUN[@]}"; do
     transfer)  # seeds as the transfer score's (0 1 2 unless SEEDS says otherwise)
       TRANSFER=(--precision "${PRECISION:-auto}" --seeds "${SEEDS[@]}")
       "$PY" -m hotdog transfer photo-all-on "${TRANSFER[@]}"
-      for switch in food rotation camera lights background serving material distractors color noise blur jpeg; do
+      for switch in "${SWITCHES[@]}"; do
         "$PY" -m hotdog transfer "photo-without-$switch" --without "$switch" "${TRANSFER[@]}"
       done ;;
     *) echo "unknown group '$group': choose from randomization, images, real, tuned-real, transfer" >&2; exit 2 ;;
