@@ -23,8 +23,8 @@
 # in turn at the renderer's defaults (the photo scene, whatever SCENE says), scored by `python -m hotdog
 # transfer` (2,000 renders alone, 10 epochs, split 0's 799 training photos; about 18 minutes a variant
 # on the AMD EPYC, as `photo-scene` took: 3 to render, 15 to train), beside `photo-all-on`, every switch
-# on, measured in the same run. At the small sizes the `randomization` group trains on, renders alone sit
-# at the majority class, so it cannot say which randomization matters.
+# on, measured in the same run. At the small sizes the `randomization` group trains on, renders alone score
+# no better than always answering "not hotdog" (the main job: 92 or 93 of 199), so it cannot say which randomization matters.
 #
 # The randomization group trains only `both` (the `authentic` model never sees a render); the
 # 20,000-render point renders its images first (measured: 28 min 51 s at 693 a minute for the plain
