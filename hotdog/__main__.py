@@ -284,8 +284,16 @@ def _training_options(p) -> None:
                    help="article: the article's training; improved: augmentation, mixing, weight decay, "
                         "epochs chosen on validation photos; tuned: the recipe search's choice (AdamW, one-cycle, "
                         "crops, flips and jitter, 100 epochs on photos; see hotdog/settings.py)")
-    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="fp32",
-                   help="fp32 as the article; bf16 autocast (faster where the hardware has it); auto picks")
+    _precision_option(p)
+
+
+def _precision_option(p) -> None:
+    """One --precision for every command that trains (hotdog/precision.py)."""
+    from hotdog.precision import PRECISIONS
+
+    p.add_argument("--precision", choices=PRECISIONS, default="auto",
+                   help="auto (default): bf16 where the hardware runs it natively (recent CPUs and GPUs), fp16 with "
+                        "a gradient scaler on older GPUs (T4, V100), else fp32; fp32: as the article, bit for bit")
 
 
 def _add_run(sub) -> None:
@@ -390,7 +398,7 @@ def _add_search(sub) -> None:
     p = sub.add_parser("search", help="the recipe search: trials scored on validation photos carved from the "
                                       "training photos, never the test photos (results/recipe-search)")
     p.add_argument("trials", nargs="*", help="trials to run, in order (default: all; finished ones are skipped)")
-    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto")
+    _precision_option(p)
     p.add_argument("--synthetic", default=None, help="renders for the trials of 'both' (default: data/synthetic_5000; "
                                                      "python -m hotdog render --images 5000 --dest data/synthetic_5000)")
     p.add_argument("--table", action="store_true", help="only print the table of the finished trials")
@@ -416,7 +424,7 @@ def _add_transfer(sub, switches) -> None:
                         "augment=trivial; the renderer is judged with the recipe unchanged")
     p.add_argument("--renders", default=None, metavar="VARIANT",
                    help="train on the renders of this variant (data/transfer_VARIANT), e.g. with --train")
-    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto")
+    _precision_option(p)
     p.add_argument("--table", action="store_true", help="only print the table of the variants measured so far")
     p.set_defaults(func=_transfer)
 

@@ -22,7 +22,8 @@ from pathlib import Path
 import torch
 
 from hotdog import data, files, metrics, modes, settings
-from hotdog.train import TrainConfig, autocast_dtype, default_device, load_model, train
+from hotdog.precision import choose as choose_precision
+from hotdog.train import TrainConfig, default_device, load_model, train
 
 
 @dataclass
@@ -96,7 +97,7 @@ def cpu(cpuinfo: str = "/proc/cpuinfo") -> str:
 
 
 def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_path: Path,
-             synthetic_root: Path | None = None, recipe: settings.Recipe | None = None, precision: str = "fp32",
+             synthetic_root: Path | None = None, recipe: settings.Recipe | None = None, precision: str = "auto",
              trained: tuple[str, ...] = modes.TRAINED, study: str | None = None, render_config: dict | None = None,
              render_report: dict | None = None, reuse: bool = False, split_seed: int | None = None,
              synthetic_stage_from: Path | None = None, progress: bool = True) -> RunRecord:
@@ -139,7 +140,7 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_authentic_train=len(prepared.authentic_train), n_validation=len(prepared.validation or []),
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
-        autocast=str(autocast_dtype(config.precision, device)), split_seed=split_seed,
+        autocast=choose_precision(config.precision, device).recorded, split_seed=split_seed,
         synthetic_stage_from=_lender_name(synthetic_stage_from) if synthetic_stage_from and "both" in trained else None)
     files.write_json(record_path, record.to_json(), indent=1, default=str)
     return RunRecord.read(record_path)  # exactly what a later call reads back

@@ -71,11 +71,11 @@ def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *,
     that :func:`hotdog.train.train` goes on from. Raises ``ValueError`` naming every setting that differs."""
     import torch
 
-    from hotdog.train import autocast_dtype
+    from hotdog.precision import choose
 
     record = json.loads(Path(lender).read_text())
     weights = modes.checkpoint(Path(lender).with_suffix(".checkpoints"), "synthetic")
-    autocast = str(autocast_dtype(config.precision, torch.device(device)))
+    autocast = choose(config.precision, torch.device(device)).recorded
     problems = lender_problems(record, config, n_synthetic, render_config, split_seed, autocast)
     if not weights.exists():
         problems.append(f"{weights} is missing (checkpoints are not committed: the lender must have run here)")

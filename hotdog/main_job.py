@@ -27,7 +27,7 @@ from hotdog.experiment import RunRecord, evaluate_checkpoints, run_once
 
 
 def run(size: str | None = None, seed: int = 0, render: bool = True, progress: bool = True,
-        n_jobs: int | None = None, recipe: str = "article", precision: str = "fp32") -> RunRecord:
+        n_jobs: int | None = None, recipe: str = "article", precision: str = "auto") -> RunRecord:
     """Render, load, train three ways, compare; returns the record written to ``summary.json``."""
     from hotdog.download import ensure_authentic
 

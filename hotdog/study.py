@@ -27,7 +27,7 @@ PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"
 
 
 def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path | None, *,
-             recipe: settings.Recipe | None = None, precision: str = "fp32",
+             recipe: settings.Recipe | None = None, precision: str = "auto",
              trained: tuple[str, ...] = modes.TRAINED, render_config: dict | None = None,
              render_report: dict | None = None, root: Path | None = None, split_seed: int | None = None,
              synthetic_stage_from: str | None = None, progress: bool = True) -> dict:

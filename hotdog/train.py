@@ -9,11 +9,13 @@ code, ``both`` saves the model after its synthetic stage too, so one ``both`` ru
 
 Added, without changing the maths: a seed for initialisation and batch order (each epoch's order
 is drawn from ``seed`` and the epoch number, so a resumed run sees the same batches), the device
-chosen automatically (CUDA, else CPU), channels-last memory layout (faster convolutions on CPU),
-on the CPU a C allocator that keeps freed memory for the next batch (:mod:`hotdog.malloc`),
-progress bars, a history of loss and accuracy per epoch, and a checkpoint after every epoch from
-which an interrupted run resumes. The loop itself reads like torchvision's classification
-reference: ``train_one_epoch`` and ``evaluate`` are small separate functions.
+chosen automatically (CUDA, else CPU) with the images moved there once and batched there
+(:mod:`hotdog.batches`), the number format chosen by the hardware (:mod:`hotdog.precision`),
+channels-last memory layout (faster convolutions), on the CPU a C allocator that keeps freed memory
+for the next batch (:mod:`hotdog.malloc`), progress bars, a history of loss and accuracy per epoch,
+and a checkpoint after every epoch from which an interrupted run resumes, on this device or another.
+The loop itself reads like torchvision's classification reference: ``train_one_epoch`` and
+``evaluate`` are small separate functions.
 """
 
 from __future__ import annotations
@@ -25,16 +27,15 @@ from pathlib import Path
 
 import torch
 from torch import nn
-from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
+from torch.utils.data import Dataset
 
-from hotdog import files, malloc, modes, tricks
+from hotdog import batches, files, malloc, modes, precision, tricks
 from hotdog.checkpoints import load_model  # noqa: F401  (where the notebooks and scripts have always found it)
+from hotdog.data import TensorImages
 from hotdog.device import default_device
 from hotdog.model import BinaryClassifier
 from hotdog.modes import MODES
-from hotdog.seeds import MIX_STREAM, epoch_seed
-
-PRECISIONS = ("fp32", "bf16", "auto")
+from hotdog.seeds import epoch_seed
 
 
 @dataclass
@@ -53,10 +54,10 @@ class TrainConfig:
     # On the CPU, keep freed memory for the next batch (hotdog.malloc): 1.4x the speed on a 2-core AMD
     # EPYC, for a peak of 4.1 GB instead of 2.5 GB at batch 64; once set, it holds for the whole process.
     keep_freed_memory: bool = True
-    # "fp32" (the article's), "bf16" (autocast to bfloat16 for the network's forward pass; the loss,
-    # weights and optimizer stay float32), or "auto": bf16 where the hardware runs it natively (CPUs
-    # with AVX-512 BF16 or AMX, CUDA GPUs with bf16), else fp32. See autocast_dtype().
-    precision: str = "fp32"
+    # "auto": bf16 where the hardware runs it natively (CPUs with AVX-512 BF16 or AMX, CUDA GPUs of compute
+    # capability 8.0+), fp16 with a gradient scaler on older CUDA GPUs, else fp32 (the article's, bit for
+    # bit); or one of those by name. See hotdog/precision.py.
+    precision: str = "auto"
     # The improved recipe (hotdog/settings.py RECIPES); the defaults switch it off and leave the article's loop.
     augment: bool | str = False  # True or "crop": random crops, flips, colour jitter; "trivial": TrivialAugmentWide (tricks)
     weight_decay: float = 0.0  # > 0: decoupled weight decay (AdamW) instead of Adam
@@ -78,8 +79,8 @@ class TrainConfig:
                     if not isinstance(getattr(self, name), int) or getattr(self, name) < 0]
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
             problems.append(f"batch_size must be 1 or more, not {self.batch_size!r}")
-        if self.precision not in PRECISIONS:
-            problems.append(f"precision must be 'fp32', 'bf16' or 'auto', not {self.precision!r}")
+        if self.precision not in precision.PRECISIONS:
+            problems.append(f"precision must be one of {', '.join(precision.PRECISIONS)}, not {self.precision!r}")
         if not 0 <= self.mix_synthetic < 1:
             problems.append(f"mix_synthetic is a share of each batch, between 0 and 1, not {self.mix_synthetic}")
         if self.patience is not None and self.patience < 1:
@@ -130,28 +131,6 @@ class History:
         return asdict(self)
 
 
-def autocast_dtype(precision: str, device: torch.device) -> torch.dtype | None:
-    """The dtype to autocast the forward pass to, or None for plain float32."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be 'fp32', 'bf16' or 'auto', not {precision!r}")
-    if precision == "fp32":
-        return None
-    if precision == "bf16":
-        if not native_bf16(device):
-            warnings.warn(f"this {device.type.upper()} has no native bfloat16, so bf16 is emulated: about eight times "
-                          "slower than fp32 on a 2-core AMD EPYC with AVX2 only; use precision 'auto' or 'fp32'",
-                          stacklevel=2)
-        return torch.bfloat16
-    return torch.bfloat16 if native_bf16(device) else None
-
-
-def native_bf16(device: torch.device) -> bool:
-    """Whether ``device`` runs bfloat16 natively (a CUDA GPU with bf16; a CPU with AVX-512 BF16 or AMX)."""
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    return device.type == "cpu" and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
-
-
 def new_model(seed: int = 0) -> BinaryClassifier:
     """A freshly initialised BinaryClassifier; the same seed gives the same weights (drawn from a
     seeded fork of torch's generator, so the caller's random state is left as it was)."""
@@ -160,49 +139,51 @@ def new_model(seed: int = 0) -> BinaryClassifier:
         return BinaryClassifier()
 
 
-def epoch_loader(data: Dataset, batch_size: int, seed: int, epoch: int, stage: int = 0, mixup: float = 0.0) -> DataLoader:
-    """The article's shuffled loader (``drop_last=True``), its order fixed by seed, stage and epoch;
-    with ``mixup``, every batch mixed by MixUp or CutMix (:func:`hotdog.tricks.mixing_collate`)."""
-    generator = torch.Generator().manual_seed(epoch_seed(seed, stage, epoch))
-    return DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True, generator=generator,
-                      collate_fn=tricks.mixing_collate(mixup) if mixup else None)
-
-
-def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer,
+def train_one_epoch(model: nn.Module, loader, optimizer: torch.optim.Optimizer,
                     criterion: nn.Module, device: torch.device, channels_last: bool = True,
                     progress=None, autocast: torch.dtype | None = None, scheduler=None, ema=None,
-                    smoothing: float = 0.0) -> dict:
-    """One pass over ``loader``; returns mean loss, training accuracy and images per second.
-    With ``autocast`` (e.g. ``torch.bfloat16``) the forward pass runs in that precision; the loss is
-    computed in float32 outside it (``BCELoss`` is not autocast-safe). A ``scheduler`` and an ``ema``
-    (:mod:`hotdog.tricks`) step after every batch; ``smoothing`` softens the targets."""
+                    smoothing: float = 0.0, scaler=None) -> dict:
+    """One pass over ``loader`` (batches of images and labels); returns mean loss, training accuracy and
+    images per second. With ``autocast`` (e.g. ``torch.bfloat16``) the forward pass runs in that
+    precision; the loss is computed in float32 outside it (``BCELoss`` is not autocast-safe), scaled by
+    ``scaler`` (a ``GradScaler``, for float16). A ``scheduler`` and an ``ema`` (:mod:`hotdog.tricks`)
+    step after every batch; ``smoothing`` softens the targets. Loss and accuracy add up on the device
+    and are read once, at the end: the host never waits for the device in between."""
     model.train()
-    total_loss, correct, seen = 0.0, 0, 0
+    total_loss = torch.zeros((), device=device)
+    correct, seen = torch.zeros((), device=device, dtype=torch.long), 0
     start = time.perf_counter()
-    for data, label in loader:
+    for step, (data, label) in enumerate(loader):
         data, label = data.to(device, non_blocking=True), label.to(device, non_blocking=True)
         if channels_last:
             data = data.contiguous(memory_format=torch.channels_last)
-        optimizer.zero_grad()
+        optimizer.zero_grad(set_to_none=True)
         with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
             output = model(data)
         loss = criterion(output.float(), tricks.smooth(label, smoothing))
-        loss.backward()
         rate = optimizer.param_groups[0]["lr"]
-        optimizer.step()
+        if scaler is not None:  # float16: scale the loss so that small gradients do not vanish
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            optimizer.step()
         if scheduler is not None:  # a tuned recipe's learning-rate schedule (hotdog.tricks)
             scheduler.step()
         if ema is not None:  # and its moving average of the weights
             ema.update_parameters(model)
-        total_loss += loss.item() * len(label)
-        correct += (torch.round(output.detach().float()) == torch.round(label.float())).sum().item()
+        total_loss += loss.detach() * len(label)
+        correct += (torch.round(output.detach().float()) == torch.round(label.float())).sum()
         seen += len(label)
         if progress is not None:
             progress.update(1)
-            progress.set_postfix(loss=f"{loss.item():.3f}")
-    seconds = time.perf_counter() - start
+            if step % 10 == 0:  # reading the loss waits for the device: now and then only
+                progress.set_postfix(loss=f"{loss.item():.3f}")
     if seen == 0:
-        raise ValueError(f"no full batch to train on: {len(loader.dataset)} images, batch size {loader.batch_size}")
+        raise ValueError(f"no full batch to train on: {len(loader.pool)} images, batch size {loader.batch_size}")
+    total_loss, correct = total_loss.item(), correct.item()  # the one wait of the epoch
+    seconds = time.perf_counter() - start
     return {"train_loss": total_loss / seen, "train_accuracy": correct / seen, "seconds": seconds,
             "images_per_second": seen / seconds, "learning_rate": rate}
 
@@ -229,26 +210,6 @@ def make_optimizer(model: nn.Module, config: TrainConfig, learning_rate: float |
     if config.weight_decay > 0:
         return torch.optim.AdamW(model.parameters(), lr=lr, betas=config.betas, weight_decay=config.weight_decay)
     return torch.optim.Adam(model.parameters(), lr=lr, betas=config.betas)
-
-
-def epoch_data(name: str, mode: str, data: dict[str, Dataset], config: TrainConfig, epoch: int,
-               stage: int) -> Dataset:
-    """What one epoch of stage ``name`` trains on: the article's data set as it is, or, in the improved
-    recipe, augmented, and for ``both``'s fine-tuning mixed with a fresh draw of rendered images."""
-    from hotdog.data import Augmented
-
-    policy = tricks.augmentation_name(config.augment)
-
-    def view(dataset):
-        return Augmented(dataset, tricks.augmentation(policy, dataset.images.shape[-1])) if policy else dataset
-
-    if name == "authentic" and mode == "both" and config.mix_synthetic > 0:
-        real, rendered = data["authentic"], data["synthetic"]
-        k = min(len(rendered), round(len(real) * config.mix_synthetic / (1 - config.mix_synthetic)))
-        generator = torch.Generator().manual_seed(epoch_seed(config.seed, stage, epoch, MIX_STREAM))
-        chosen = torch.randperm(len(rendered), generator=generator)[:k].tolist()
-        return ConcatDataset([view(real), Subset(view(rendered), chosen)])
-    return view(data[name])
 
 
 @torch.no_grad()
@@ -283,9 +244,16 @@ class _Setup:
     progress: bool = True
 
     def __post_init__(self):
-        self.autocast = autocast_dtype(self.config.precision, self.device)
+        self.precision = precision.choose(self.config.precision, self.device)
         self.criterion = nn.BCELoss()
         self.resume_path = self.checkpoint_dir / f"{self.mode}.resume.pt" if self.checkpoint_dir else None
+        self._pools = {}
+
+    def pool(self, name: str) -> batches.Pool:
+        """Stage ``name``'s images on the device (made once per stage)."""
+        if name not in self._pools:
+            self._pools = {name: batches.stage_pool(name, self.mode, self.data, self.config.mix_synthetic)}
+        return self._pools[name]
 
 
 @dataclass
@@ -300,12 +268,14 @@ class _State:
     best: dict | None = None  # the best epoch so far of a stage chosen on validation photos
     scheduler: object = None  # the stage's learning-rate schedule (hotdog.tricks), if any
     ema: nn.Module | None = None  # the stage's moving average of the weights, if any
+    scaler: object = None  # float16's gradient scaler (hotdog.precision), if any
     followers: dict = field(default_factory=dict)  # their states read from a resume file, for the stage in progress
     borrowed_from: str | None = None  # the run whose synthetic stage this one began from (hotdog.head_start)
 
     def save(self, path: Path | None) -> None:
         if path is not None:
-            followers = {k: v.state_dict() for k, v in (("scheduler", self.scheduler), ("ema", self.ema)) if v is not None}
+            followers = {k: v.state_dict() for k, v in (("scheduler", self.scheduler), ("ema", self.ema),
+                                                        ("scaler", self.scaler)) if v is not None}
             save_atomic({"config": self.history.config, "model": self.model.state_dict(),
                          "optimizer": self.optimizer.state_dict(), "history": self.history.epochs,
                          "selected": self.history.selected, "position": (self.stage, self.done), "best": self.best,
@@ -340,9 +310,12 @@ class _State:
 
 
 def _same_config(saved: dict, current: dict) -> bool:
-    """Whether a resume file was written with ``current``'s settings (fields added since count as defaults)."""
+    """Whether a resume file was written with ``current``'s settings (fields added since count as defaults).
+    The device is not a setting, nor what ``auto`` computes in there: a run begun on the CPU goes on on a
+    GPU, and back."""
     defaults = asdict(TrainConfig())
-    return all(saved.get(key, defaults.get(key)) == value for key, value in current.items())
+    return all(saved.get(key, defaults.get(key)) == value for key, value in current.items()
+               if key not in ("device", "computed_in"))
 
 
 def _position(stages: list[tuple[str, int]], epochs_done: int) -> tuple[int, int]:
@@ -359,9 +332,9 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
     from tqdm.auto import tqdm
 
     config = setup.config
-    loader = epoch_loader(epoch_data(name, setup.mode, setup.data, config, epoch, number), config.batch_size,
-                          config.seed, epoch, number, config.mixup)
-    # torchvision's random transforms draw from torch's global generator: fork it for the epoch and seed
+    loader = batches.EpochBatches(setup.pool(name), config.batch_size, config.seed, number, epoch,
+                                  tricks.augmentation_name(config.augment), config.mixup)
+    # MixUp/CutMix and TrivialAugmentWide draw from torch's global generator: fork it for the epoch and seed
     # the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
     random = bool(config.augment) or config.mixup > 0
     with torch.random.fork_rng(devices=[], enabled=random), \
@@ -370,8 +343,8 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
         if random:
             torch.manual_seed(epoch_seed(config.seed, number, epoch))
         row = train_one_epoch(state.model, loader, state.optimizer, setup.criterion, setup.device,
-                              config.channels_last, bar, setup.autocast, state.scheduler, state.ema,
-                              config.label_smoothing)
+                              config.channels_last, bar, setup.precision.dtype, state.scheduler, state.ema,
+                              config.label_smoothing, state.scaler)
     row = {"stage": name, "epoch": epoch + 1, **row}
     if setup.test is not None:
         row["test_accuracy"] = evaluate(state.evaluated(), setup.test, setup.device)
@@ -399,11 +372,12 @@ def _begin_stage(state: _State, setup: _Setup, number: int, name: str, epochs: i
     config, resuming = setup.config, number == state.stage and state.done > 0
     if number > 0 and config.finetune_learning_rate and not resuming:  # "both": fine-tuning starts afresh
         state.optimizer = make_optimizer(state.model, config, config.finetune_learning_rate)
-    steps = epochs * (len(epoch_data(name, setup.mode, setup.data, config, 0, number)) // config.batch_size)
+    steps = epochs * batches.steps_per_epoch(setup.pool(name), config.batch_size)
     state.scheduler = tricks.scheduler(state.optimizer, config.schedule, steps, config.warmup)
     state.ema = tricks.averaged(state.model, config.ema_decay)
     if resuming:  # a new schedule resets the optimizer's rate: load the saved states after making it
-        for key, follower in (("scheduler", state.scheduler), ("ema", state.ema), ("optimizer", state.optimizer)):
+        for key, follower in (("scheduler", state.scheduler), ("ema", state.ema), ("optimizer", state.optimizer),
+                              ("scaler", state.scaler)):
             if follower is not None and key in state.followers:
                 follower.load_state_dict(state.followers[key])
 
@@ -440,14 +414,15 @@ def _finish(state: _State, setup: _Setup) -> None:
     setup.resume_path.unlink(missing_ok=True)
 
 
-def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None, *,
+def train(mode: str, data: dict[str, TensorImages], config: TrainConfig | None = None, *,
           test: Dataset | None = None, validation: Dataset | None = None,
           checkpoint_dir: str | Path | None = None, model: nn.Module | None = None,
           progress: bool = True) -> tuple[nn.Module, History]:
     """Train the article's BinaryClassifier in ``mode`` ('authentic', 'synthetic' or 'both').
 
-    ``data`` maps ``"synthetic"`` and/or ``"authentic"`` (the real *training* photos) to datasets
-    that yield ``(image in [-1, 1], label with hotdog = 1)``. With ``test`` given, the accuracy
+    ``data`` maps ``"synthetic"`` and/or ``"authentic"`` (the real *training* photos) to decoded images
+    (:class:`hotdog.data.TensorImages`, hotdog = 1), which move to the training device once and are
+    batched, augmented and normalised to [-1, 1] there (:mod:`hotdog.batches`). With ``test`` given, the accuracy
     on it is recorded after every epoch, for the curves only: nothing is chosen by it.
 
     With ``validation`` (photos carved from the training photos, see :func:`hotdog.data.carve`),
@@ -462,16 +437,18 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
     """
     config = config or TrainConfig()
     stages = config.stages(mode)
-    for name, _ in stages:
-        if name not in data:
-            raise ValueError(f"mode {mode!r} needs data[{name!r}]")
-    setup = _Setup(mode, data, config, default_device(config.device), test, validation,
+    device = default_device(config.device)
+    setup = _Setup(mode, _on_device(mode, stages, data, config, device), config, device, test, validation,
                    Path(checkpoint_dir) if checkpoint_dir else None, progress)
     if setup.device.type == "cpu" and config.keep_freed_memory:
         malloc.keep_freed_memory(announce=progress)  # faster CPU training for more memory; see hotdog.malloc
+    if setup.device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # one input shape throughout: let cuDNN pick its fastest kernels
     model = _placed(model if model is not None else new_model(config.seed), setup.device, config.channels_last)
     state = _State(model, make_optimizer(model, config),
-                   History(mode=mode, config={**asdict(config), "device": str(setup.device)}))
+                   History(mode=mode, config={**asdict(config), "device": str(setup.device),
+                                              "computed_in": setup.precision.name}),
+                   scaler=setup.precision.scaler(setup.device))
     state.resume(setup.resume_path, stages)
     for number, (name, epochs) in enumerate(stages):
         if number >= state.stage:
@@ -481,11 +458,24 @@ def train(mode: str, data: dict[str, Dataset], config: TrainConfig | None = None
     return state.model, state.history
 
 
+def _on_device(mode: str, stages, data: dict, config: TrainConfig, device: torch.device) -> dict[str, TensorImages]:
+    """The data sets the stages train on, checked, and moved to ``device`` once."""
+    needed = {name for name, _ in stages} | ({"synthetic"} if mode == "both" and config.mix_synthetic > 0 else set())
+    for name in sorted(needed):
+        if name not in data:
+            raise ValueError(f"mode {mode!r} needs data[{name!r}]")
+        if not isinstance(data[name], TensorImages):
+            raise TypeError(f"train() takes decoded images (data.cache(...) or data.prepare(...)), not "
+                            f"{type(data[name]).__name__}, for data[{name!r}]")
+    return {name: batches.on_device(data[name], device) for name in needed}
+
+
 def _placed(model: nn.Module, device: torch.device, channels_last: bool) -> nn.Module:
     model.to(device)
     return model.to(memory_format=torch.channels_last) if channels_last else model
 
 
 def _plain_state(model: nn.Module) -> dict:
-    """A state dict in the default memory layout on the CPU, loadable by the article's own code."""
-    return {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    """A copy of the state dict in the default memory layout on the CPU, loadable by the article's own code
+    (a copy: on the CPU, ``.cpu().contiguous()`` would hand back the very tensors training goes on changing)."""
+    return {k: v.detach().to("cpu").clone(memory_format=torch.contiguous_format) for k, v in model.state_dict().items()}

@@ -3,9 +3,10 @@
 * **A learning-rate schedule** per stage, stepped every batch (``torch.optim.lr_scheduler``):
   ``onecycle`` (``OneCycleLR``: warm up to the peak, then anneal to nearly zero) or ``cosine``
   (a linear warm-up, then ``CosineAnnealingLR``). The article keeps one rate throughout.
-* **An augmentation policy** for the uint8 images (``torchvision.transforms.v2``): ``crop`` (a random
-  crop, a flip and colour jitter, the improved recipe's) or ``trivial`` (a random crop, a flip and
-  ``TrivialAugmentWide``).
+* **An augmentation policy**, applied to whole batches on the training device (:mod:`hotdog.augment`):
+  ``crop`` (a random crop, a flip and colour jitter, the improved recipe's) or ``trivial`` (the same
+  crop and flip, then torchvision's ``TrivialAugmentWide`` image by image: in no recipe, kept for the
+  search's trial).
 * **MixUp or CutMix** on each batch (``v2.MixUp`` / ``v2.CutMix``): the targets become soft.
 * **Label smoothing** of the targets, for the article's ``BCELoss``: 1 becomes ``1 - s/2``, 0 ``s/2``.
 * **An exponential moving average of the weights** (``torch.optim.swa_utils.AveragedModel``), which is
@@ -30,33 +31,29 @@ def augmentation_name(augment: bool | str) -> str | None:
     return augment or None
 
 
-def augmentation(policy: str, image_size: int = 128):
-    """The transform of one uint8 image for ``policy`` (see the module's docstring)."""
-    from torchvision.transforms import v2
-
-    from hotdog.data import augmentation as crop_flip_jitter
+def batch_augmentation(policy: str, image_size: int = 128):
+    """The batch augmentation of ``policy`` (:mod:`hotdog.augment`): call it as ``policy(images, params)``
+    with ``params = policy.draw(n, generator)``."""
+    from hotdog import augment
 
     if policy == "crop":
-        return crop_flip_jitter(image_size)
+        return augment.CropFlipJitter(image_size)
     if policy == "trivial":
-        return v2.Compose([v2.RandomResizedCrop(image_size, scale=(0.35, 1.0), antialias=True),
-                           v2.RandomHorizontalFlip(), v2.TrivialAugmentWide()])
+        return augment.CropFlipTrivial(image_size)
     raise ValueError(f"augment must be one of {AUGMENTATIONS} (or True/False), not {policy!r}")
 
 
-def mixing_collate(alpha: float):
-    """A DataLoader ``collate_fn`` that mixes each batch by MixUp or CutMix (one of the two, at random)
-    with Beta(``alpha``, ``alpha``) weights; the labels come out as the soft probability of hotdog."""
-    from torch.utils.data import default_collate
+def batch_mixing(alpha: float):
+    """A function ``(images, labels) -> (mixed images, soft probability of hotdog)`` that mixes a batch by
+    MixUp or CutMix (one of the two, at random) with Beta(``alpha``, ``alpha``) weights, on any device."""
     from torchvision.transforms import v2
 
     mix = v2.RandomChoice([v2.MixUp(alpha=alpha, num_classes=2), v2.CutMix(alpha=alpha, num_classes=2)])
 
-    def collate(batch):
-        images, labels = default_collate(batch)
+    def mixed(images, labels):
         images, soft = mix(images, labels)
         return images, soft[:, 1]
-    return collate
+    return mixed
 
 
 def smooth(labels: torch.Tensor, amount: float) -> torch.Tensor:

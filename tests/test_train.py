@@ -115,7 +115,8 @@ def test_load_model_names_a_missing_or_bad_file(tmp_path):
 # ------------------------------------------------------------------------------------------------
 
 from hotdog import settings  # noqa: E402
-from hotdog.data import Augmented, carve  # noqa: E402
+from hotdog import batches  # noqa: E402
+from hotdog.data import carve  # noqa: E402
 
 IMPROVED = TrainConfig(batch_size=8, synthetic_epochs=1, finetune_epochs=4, authentic_epochs=4, seed=3,
                        augment=True, weight_decay=0.05, mix_synthetic=0.5, patience=2)
@@ -123,7 +124,7 @@ IMPROVED = TrainConfig(batch_size=8, synthetic_epochs=1, finetune_epochs=4, auth
 
 def test_the_article_recipe_is_the_default_and_improved_changes_only_training():
     article = TrainConfig.for_sizes(settings.sizes("article"))
-    assert article == TrainConfig(precision="fp32")  # the article's schedule, nothing added
+    assert article == TrainConfig()  # the article's schedule, nothing added
     assert TrainConfig.for_sizes(settings.sizes("article"), settings.recipe("article")) == article
     improved = TrainConfig.for_sizes(settings.sizes("article"), settings.recipe("improved"), precision="auto")
     assert (improved.synthetic_epochs, improved.finetune_epochs, improved.authentic_epochs) == (10, 40, 60)
@@ -133,18 +134,31 @@ def test_the_article_recipe_is_the_default_and_improved_changes_only_training():
         settings.recipe("magic")
 
 
-def test_augmented_images_change_every_time_but_keep_label_shape_and_range():
-    base = fake_images(4, 0)
-    augmented = Augmented(base)
-    torch.manual_seed(0)
-    a, label = augmented[1]
-    b, _ = augmented[1]
-    assert a.shape == (3, 128, 128) and label == base.labels[1]
-    assert a.min() >= -1 and a.max() <= 1 and not torch.equal(a, b)
-    torch.manual_seed(0)
-    assert torch.equal(augmented[1][0], a)  # seeded: the same draw again
-    with pytest.raises(TypeError, match="data.cache"):
-        Augmented([(a, label)])
+def test_augmented_batches_change_every_epoch_but_keep_labels_shape_and_range():
+    pool = batches.stage_pool("authentic", "authentic", {"authentic": fake_images(8, 0)}, 0.0)
+    first = list(batches.EpochBatches(pool, 4, seed=0, stage=0, epoch=0, policy="crop"))
+    again = list(batches.EpochBatches(pool, 4, seed=0, stage=0, epoch=0, policy="crop"))
+    other = list(batches.EpochBatches(pool, 4, seed=0, stage=0, epoch=1, policy="crop"))
+    images, labels = first[0]
+    assert len(first) == 2 and images.shape == (4, 3, 128, 128) and images.dtype == torch.float32
+    assert images.min() >= -1 and images.max() <= 1
+    assert all(torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) for a, b in zip(first, again))  # seeded
+    assert not torch.equal(first[0][0], other[0][0])
+    plain, plain_labels = next(iter(batches.EpochBatches(pool, 4, seed=0, stage=0, epoch=0)))
+    assert torch.equal(plain_labels, labels)  # the same batches, augmented or not
+    order = batches.epoch_order(pool, 0, 0, 0)[:4]
+    assert torch.equal(plain, fake_images(8, 0).images[order].float().div(255).sub(0.5).div(0.5))
+
+
+def test_the_batches_are_those_of_the_articles_shuffled_loader():
+    data = fake_images(20, 0)
+    pool = batches.stage_pool("authentic", "authentic", {"authentic": data}, 0.0)
+    generator = torch.Generator().manual_seed(training.epoch_seed(5, 1, 3))
+    loader = torch.utils.data.DataLoader(data, batch_size=8, shuffle=True, drop_last=True, generator=generator)
+    ours = batches.EpochBatches(pool, 8, seed=5, stage=1, epoch=3)
+    assert len(ours) == len(loader) == 2
+    for (a, label_a), (b, label_b) in zip(ours, loader):
+        assert torch.equal(label_a, label_b) and torch.allclose(a, b)
 
 
 def test_validation_photos_are_carved_from_the_training_photos_only():
@@ -159,14 +173,15 @@ def test_validation_photos_are_carved_from_the_training_photos_only():
 
 def test_both_fine_tunes_on_real_photos_mixed_with_a_fresh_draw_of_renders():
     data = {"synthetic": fake_images(40, 1), "authentic": fake_images(16, 2)}
-    mixed = training.epoch_data("authentic", "both", data, IMPROVED, epoch=0, stage=1)
-    assert len(mixed) == 32  # 16 real + 16 rendered: half of the epoch
-    again = training.epoch_data("authentic", "both", data, IMPROVED, epoch=0, stage=1)
-    other = training.epoch_data("authentic", "both", data, IMPROVED, epoch=1, stage=1)
-    assert again.datasets[1].indices == mixed.datasets[1].indices != other.datasets[1].indices
-    assert len(training.epoch_data("authentic", "authentic", data, IMPROVED, epoch=0, stage=0)) == 16  # never renders
-    article = training.epoch_data("authentic", "both", data, CONFIG, epoch=0, stage=1)
-    assert article is data["authentic"]  # the article's loop: the data set itself
+    pool = batches.stage_pool("authentic", "both", data, IMPROVED.mix_synthetic)
+    mixed = batches.epoch_order(pool, IMPROVED.seed, 1, 0)
+    assert len(mixed) == 32 and (mixed < 16).sum() == 16  # 16 real + 16 rendered: half of the epoch
+    again, other = batches.epoch_order(pool, IMPROVED.seed, 1, 0), batches.epoch_order(pool, IMPROVED.seed, 1, 1)
+    assert torch.equal(again, mixed) and set(mixed[mixed >= 16].tolist()) != set(other[other >= 16].tolist())
+    assert torch.equal(pool.labels[mixed[mixed >= 16]], data["synthetic"].labels[mixed[mixed >= 16] - 16])
+    assert len(batches.stage_pool("authentic", "authentic", data, IMPROVED.mix_synthetic)) == 16  # never renders
+    article = batches.stage_pool("authentic", "both", data, CONFIG.mix_synthetic)
+    assert article.images is data["authentic"].images  # the article's loop: the data set itself
 
 
 def test_validation_keeps_the_best_epoch_and_patience_stops_the_stage(tmp_path):
@@ -223,16 +238,6 @@ def test_augmented_training_leaves_the_callers_random_state_alone():
     assert torch.equal(torch.rand(3), expected)
 
 
-def test_bf16_without_native_support_warns_and_auto_falls_back_to_fp32(monkeypatch):
-    cpu = torch.device("cpu")
-    monkeypatch.setattr(training, "native_bf16", lambda device: False)
-    with pytest.warns(UserWarning, match="no native bfloat16"):
-        assert training.autocast_dtype("bf16", cpu) is torch.bfloat16
-    assert training.autocast_dtype("auto", cpu) is None
-    monkeypatch.setattr(training, "native_bf16", lambda device: True)
-    assert training.autocast_dtype("auto", cpu) is torch.bfloat16
-
-
 def test_training_on_the_cpu_keeps_freed_memory_unless_told_not_to(monkeypatch):
     calls = []
     monkeypatch.setattr(training.malloc, "keep_freed_memory", lambda announce=False: calls.append(1) or True)
@@ -247,10 +252,26 @@ def test_training_on_the_cpu_keeps_freed_memory_unless_told_not_to(monkeypatch):
 def test_a_config_is_checked_once_when_made_naming_the_field():
     with pytest.raises(ValueError, match="authentic_epochs must be a whole number of epochs, 0 or more, not -2"):
         TrainConfig(authentic_epochs=-2)
-    with pytest.raises(ValueError, match="precision must be 'fp32', 'bf16' or 'auto', not 'fp16'"):
-        TrainConfig(precision="fp16")
+    with pytest.raises(ValueError, match="precision must be one of auto, fp32, bf16, fp16, not 'fp8'"):
+        TrainConfig(precision="fp8")
     with pytest.raises(ValueError, match="mix_synthetic is a share"):
         TrainConfig(mix_synthetic=1.5)
     with pytest.raises(ValueError, match="batch_size must be 1 or more"):
         TrainConfig(batch_size=0)
     assert TrainConfig(betas=[0.9, 0.99]).betas == (0.9, 0.99)  # as read back from JSON
+
+
+def test_a_run_begun_on_another_device_goes_on_here_from_the_same_epoch(tmp_path, monkeypatch):
+    data = {"synthetic": fake_images(16, 1), "authentic": fake_images(16, 2)}
+    reference, ref_history = train("both", data, CONFIG, progress=False)
+    real = interrupt_on_epoch(monkeypatch, 3)
+    with pytest.raises(KeyboardInterrupt):
+        train("both", data, CONFIG, checkpoint_dir=tmp_path, progress=False)
+    monkeypatch.setattr(training, "train_one_epoch", real)
+    resume = tmp_path / "both.resume.pt"
+    saved = torch.load(resume, weights_only=False)
+    saved["config"].update(device="cuda:0", computed_in="bfloat16")  # as a GPU would have written it
+    torch.save(saved, resume)
+    resumed, history = train("both", data, CONFIG, checkpoint_dir=tmp_path, progress=False)
+    assert len(history.epochs) == len(ref_history.epochs) and history.config["device"] == "cpu"
+    assert [round(e["train_loss"], 5) for e in history.epochs] == [round(e["train_loss"], 5) for e in ref_history.epochs]

@@ -50,7 +50,8 @@ def test_a_constant_rate_has_no_scheduler_and_unknown_names_are_refused():
 
 def test_mixing_gives_soft_labels_that_say_how_much_of_each_image_is_a_hotdog():
     torch.manual_seed(0)
-    images, labels = tricks.mixing_collate(1.0)([fake_images(8, 0)[i] for i in range(8)])
+    batch = fake_images(8, 0)
+    images, labels = tricks.batch_mixing(1.0)(batch.images.float() / 127.5 - 1, batch.labels)
     assert images.shape == (8, 3, 128, 128) and labels.shape == (8,)
     assert labels.min() >= 0 and labels.max() <= 1 and ((labels > 0) & (labels < 1)).any()
 
@@ -60,12 +61,13 @@ def test_label_smoothing_pulls_the_targets_off_zero_and_one():
     assert tricks.smooth(torch.tensor([0, 1]), 0.0).tolist() == [0.0, 1.0]
 
 
-def test_trivial_augment_keeps_a_128_square_uint8_image():
-    image = fake_images(1, 0).images[0]
-    out = tricks.augmentation("trivial")(image)
-    assert out.shape == (3, 128, 128) and out.dtype == torch.uint8
+def test_trivial_augment_keeps_128_square_images_in_range():
+    images = fake_images(4, 0).images
+    policy = tricks.batch_augmentation("trivial")
+    out = policy(images, policy.draw(4, torch.Generator().manual_seed(0)))
+    assert out.shape == (4, 3, 128, 128) and out.dtype == torch.float32 and 0 <= out.min() and out.max() <= 1
     with pytest.raises(ValueError, match="augment must be one of"):
-        tricks.augmentation("magic")
+        tricks.batch_augmentation("magic")
 
 
 def test_the_moving_average_is_what_a_stage_keeps():
