@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from torch.utils.data import DataLoader, Dataset, Subset
+from torch.utils.data import Dataset, Subset
 from torchvision import datasets, transforms
 
 IMAGE_SIZE = 128
@@ -281,38 +281,6 @@ class TensorImages(Dataset):
         return normalize(self.images[index]), self.labels[index]
 
 
-def augmentation(image_size: int = IMAGE_SIZE):
-    """The improved recipe's augmentation of uint8 images (torchvision.transforms.v2): a random crop of
-    35-100 % of the area, stretched back to ``image_size``; a horizontal flip; brightness, contrast,
-    saturation and hue jitter. A hotdog stays a hotdog under all of them."""
-    from torchvision.transforms import v2
-
-    return v2.Compose([
-        v2.RandomResizedCrop(image_size, scale=(0.35, 1.0), antialias=True),
-        v2.RandomHorizontalFlip(),
-        v2.ColorJitter(brightness=0.3, contrast=0.3, saturation=0.3, hue=0.03),
-    ])
-
-
-class Augmented(Dataset):
-    """``images`` (a :class:`TensorImages`) seen through a fresh random augmentation at every access.
-
-    The randomness comes from torch's global generator, which the training loop seeds per epoch, so
-    an augmented run is as reproducible (and resumable) as a plain one."""
-
-    def __init__(self, images: TensorImages, transform=None):
-        if not isinstance(images, TensorImages):
-            raise TypeError(f"Augmented takes cached TensorImages (data.cache(...)), not {type(images).__name__}")
-        self.base = images
-        self.transform = transform or augmentation(images.images.shape[-1])
-
-    def __len__(self) -> int:
-        return len(self.base)
-
-    def __getitem__(self, index):
-        return normalize(self.transform(self.base.images[index])), self.base.labels[index]
-
-
 def carve(dataset: Dataset, n: int, seed: int = 0, stratified: bool = False) -> tuple[Dataset, Dataset]:
     """Split ``n`` photos off ``dataset`` (the 799 training photos) for validation, seeded.
 
@@ -371,13 +339,6 @@ def cache(dataset: Dataset, image_size: int = IMAGE_SIZE, progress: bool = True)
         labels[row] = label
         paths.append(path)
     return TensorImages(images, labels, paths)
-
-
-def loader(data: Dataset, batch_size: int = 64, shuffle: bool = True, drop_last: bool = True,
-           seed: int | None = None) -> DataLoader:
-    """The article's DataLoader (batch 64, shuffled, last partial batch dropped), seeded when asked."""
-    generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    return DataLoader(data, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator)
 
 
 # --------------------------------------------------------------------------------------------

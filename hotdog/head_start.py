@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from hotdog import modes
 from hotdog.fields import render_differences
-from hotdog.train import TrainConfig, make_optimizer, new_model, save_atomic
+from hotdog.train import TrainConfig, new_model, write_resume
 
 # What the synthetic stage's weights depend on, beside the renders and the seed.
 STAGE_FIELDS = ("seed", "learning_rate", "betas", "batch_size", "synthetic_epochs", "precision", "augment",
@@ -87,7 +87,5 @@ def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *,
     epochs = [row for row in record["histories"][_stage_trainer(record)]["epochs"] if row["stage"] == "synthetic"]
     checkpoints.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(weights, modes.checkpoint(checkpoints, "synthetic"))
-    save_atomic({"config": {**asdict(config), "device": device}, "model": model.state_dict(),
-                 "optimizer": make_optimizer(model, config).state_dict(), "history": epochs, "selected": {},
-                 "position": (1, 0), "best": None, "followers": {}, "borrowed_from": str(lender)},
-                checkpoints / "both.resume.pt")
+    write_resume(checkpoints / "both.resume.pt", "both", model, replace(config, device=device), epochs, stage=1,
+                 borrowed_from=str(lender))

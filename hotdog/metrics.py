@@ -24,8 +24,7 @@ def predict(model: torch.nn.Module, data: Dataset, device=None, batch_size: int 
     was_training = model.training
     model.eval()
     probabilities, labels = [], []
-    for images, label in DataLoader(data, batch_size=batch_size, shuffle=False):
-        images = images.to(device)
+    for images, label in _batches(data, batch_size, device):
         answer = model(images).float()
         if flip:
             answer = (answer + model(images.flip(-1)).float()) / 2
@@ -35,17 +34,36 @@ def predict(model: torch.nn.Module, data: Dataset, device=None, batch_size: int 
     return torch.cat(probabilities), torch.cat(labels).long()
 
 
+def _batches(data: Dataset, batch_size: int, device):
+    """``data`` in order, in batches on ``device``: decoded images (TensorImages) are sliced and
+    normalised a batch at a time, anything else goes through a DataLoader."""
+    from hotdog.data import TensorImages, normalize
+
+    if isinstance(data, TensorImages):
+        for start in range(0, len(data), batch_size):
+            images = data.images[start:start + batch_size].to(device, non_blocking=True)
+            yield normalize(images), data.labels[start:start + batch_size]
+        return
+    for images, label in DataLoader(data, batch_size=batch_size, shuffle=False):
+        yield images.to(device), label
+
+
 def decide(probabilities: torch.Tensor) -> torch.Tensor:
     """Label 1 (hotdog) or 0 from a probability, as the article does: ``torch.round``."""
     return torch.round(probabilities).long()
 
 
+def accuracy(probabilities: torch.Tensor, labels: torch.Tensor) -> float:
+    """The share of answers (:func:`decide`) equal to their label."""
+    return (decide(probabilities) == labels).float().mean().item()
+
+
 def calculate_accuracy(model: torch.nn.Module, data: Dataset, device=None) -> float:
     """The article's metric: the share of ``data`` whose rounded prediction equals its label."""
     probabilities, labels = predict(model, data, device)
-    accuracy = (decide(probabilities) == labels).float().mean().item()
-    print(f"Model accuracy: {accuracy}")
-    return accuracy
+    accuracy_ = accuracy(probabilities, labels)
+    print(f"Model accuracy: {accuracy_}")
+    return accuracy_
 
 
 def auc(probabilities: torch.Tensor, labels: torch.Tensor) -> float:

@@ -73,8 +73,7 @@ def folder(root: Path | None = None) -> Path:
 def score(model, photos, flip: bool = False) -> dict:
     """Accuracy (at 0.5) and AUC of ``model`` on ``photos``."""
     probabilities, labels = metrics.predict(model, photos, flip=flip)
-    accuracy = (metrics.decide(probabilities) == labels).float().mean().item()
-    return {"accuracy": accuracy, "auc": metrics.auc(probabilities, labels), "n": len(labels)}
+    return {"accuracy": metrics.accuracy(probabilities, labels), "auc": metrics.auc(probabilities, labels), "n": len(labels)}
 
 
 def _scores(checkpoints: Path, mode: str, validation) -> dict:

@@ -104,10 +104,6 @@ def open_photo(source) -> Image.Image:
     return data.load_rgb(source)
 
 
-def load_for_model(path: Path) -> torch.Tensor:
-    return data.transform()(open_photo(path))
-
-
 def probability(model: torch.nn.Module, photo: Image.Image) -> float:
     """The model's probability of hotdog for one photo (calibrated, when the model carries a calibration)."""
     from hotdog import calibration

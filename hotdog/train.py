@@ -191,10 +191,9 @@ def train_one_epoch(model: nn.Module, loader, optimizer: torch.optim.Optimizer,
 @torch.no_grad()
 def evaluate(model: nn.Module, data: Dataset, device: torch.device | None = None, batch_size: int = 128) -> float:
     """Accuracy of ``model`` on ``data``, decided as the article does (``torch.round``)."""
-    from hotdog.metrics import decide, predict
+    from hotdog.metrics import accuracy, predict
 
-    probabilities, labels = predict(model, data, device=device, batch_size=batch_size)
-    return (decide(probabilities) == labels).float().mean().item()
+    return accuracy(*predict(model, data, device=device, batch_size=batch_size))
 
 
 def save_atomic(obj, path: Path) -> None:
@@ -215,11 +214,11 @@ def make_optimizer(model: nn.Module, config: TrainConfig, learning_rate: float |
 @torch.no_grad()
 def validation_score(model: nn.Module, data: Dataset, device: torch.device) -> dict:
     """Accuracy, BCE loss and AUC on the validation photos."""
-    from hotdog.metrics import auc, decide, predict
+    from hotdog.metrics import accuracy, auc, predict
 
     probabilities, labels = predict(model, data, device=device)
     loss = nn.functional.binary_cross_entropy(probabilities.float().clamp(1e-7, 1 - 1e-7), labels.float()).item()
-    return {"val_accuracy": (decide(probabilities) == labels).float().mean().item(), "val_loss": loss,
+    return {"val_accuracy": accuracy(probabilities, labels), "val_loss": loss,
             "val_auc": auc(probabilities, labels)}
 
 
@@ -446,8 +445,7 @@ def train(mode: str, data: dict[str, TensorImages], config: TrainConfig | None =
         torch.backends.cudnn.benchmark = True  # one input shape throughout: let cuDNN pick its fastest kernels
     model = _placed(model if model is not None else new_model(config.seed), setup.device, config.channels_last)
     state = _State(model, make_optimizer(model, config),
-                   History(mode=mode, config={**asdict(config), "device": str(setup.device),
-                                              "computed_in": setup.precision.name}),
+                   History(mode=mode, config=_recorded(config, setup.device, setup.precision)),
                    scaler=setup.precision.scaler(setup.device))
     state.resume(setup.resume_path, stages)
     for number, (name, epochs) in enumerate(stages):
@@ -456,6 +454,21 @@ def train(mode: str, data: dict[str, TensorImages], config: TrainConfig | None =
     if setup.checkpoint_dir is not None:
         _finish(state, setup)
     return state.model, state.history
+
+
+def _recorded(config: TrainConfig, device: torch.device, precision) -> dict:
+    """The settings a history and a resume file carry: the config, where it ran and in what it computed."""
+    return {**asdict(config), "device": str(device), "computed_in": precision.name}
+
+
+def write_resume(path: Path, mode: str, model: nn.Module, config: TrainConfig, epochs: list[dict],
+                 stage: int, borrowed_from: str | None = None) -> None:
+    """A ``<mode>.resume.pt`` from which :func:`train` goes on at the start of ``stage`` (with a fresh
+    optimizer), ``epochs`` already in its history: how a run begins from another's finished stage."""
+    device = default_device(config.device)
+    history = History(mode=mode, config=_recorded(config, device, precision.choose(config.precision, device)),
+                      epochs=list(epochs))
+    _State(model, make_optimizer(model, config), history, stage=stage, borrowed_from=borrowed_from).save(path)
 
 
 def _on_device(mode: str, stages, data: dict, config: TrainConfig, device: torch.device) -> dict[str, TensorImages]:

@@ -67,7 +67,7 @@ def score(model, photos) -> dict:
     right = metrics.decide(probabilities) == labels
     recall = [right[labels == c].float().mean().item() for c in (0, 1)]
     return {"auc": metrics.auc(probabilities, labels), "balanced_accuracy": sum(recall) / 2,
-            "accuracy": right.float().mean().item(), "answered_hotdog": metrics.decide(probabilities).float().mean().item()}
+            "accuracy": metrics.accuracy(probabilities, labels), "answered_hotdog": metrics.decide(probabilities).float().mean().item()}
 
 
 def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = None, n_jobs: int = 2,

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from hotdog import experiment, metrics, paths, report, settings, study
+from hotdog import experiment, metrics, paths, precision, report, settings, study
+from hotdog.device import default_device
 from hotdog.__main__ import main
 
 SIZES = settings.sizes("tiny", authentic_train_limit=64)  # 1 epoch a stage, batches of 16
@@ -98,7 +99,8 @@ def test_an_ablation_seed_trains_only_what_it_asks_for_and_records_how(tmp_path)
     assert set(record["results"]) == {"synthetic", "both"} and set(record["histories"]) == {"both"}
     assert record["n_validation"] == 16 and record["n_authentic_train"] == 64 - 16
     assert record["recipe"]["name"] == "improved" and record["config"]["augment"] is True
-    assert record["render_config"] == {"n_images": 320} and record["autocast"] == "None"  # fp32
+    auto = precision.choose("auto", default_device()).recorded  # the default: bf16 where native, else fp32
+    assert record["render_config"] == {"n_images": 320} and record["autocast"] == auto
     assert record["render"] == {"images_per_minute": 640.0}  # how fast its renders were made
     assert "selected" in record["histories"]["both"]
     summary = study.summarize([record])
