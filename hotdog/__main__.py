@@ -98,7 +98,7 @@ def _train(args) -> None:
                          f"to replace it, or --out NEW_FOLDER to keep it")
     record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",
                       synthetic_root=Path(args.synthetic) if args.synthetic else paths.synthetic_dir(),
-                      recipe=settings.recipe(args.recipe), precision=args.precision, trained=(args.mode,))
+                      recipe=settings.recipe(args.recipe or "article"), precision=args.precision, trained=(args.mode,))
     print(report.format_table(record.results))
     print(f"checkpoints and record in {out}")
 
@@ -151,7 +151,7 @@ def _study(args) -> None:
         print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
         if own_renders:
             root, render_config, rendered = _study_renders(args, sizes, seed)
-        study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe), precision=args.precision,
+        study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe or "article"), precision=args.precision,
                        trained=tuple(args.modes), render_config=render_config, render_report=rendered,
                        split_seed=args.split_seed, synthetic_stage_from=args.synthetic_stage_from)
     print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
@@ -272,7 +272,8 @@ def _predict(args) -> int:
 # --------------------------------------------------------------------------- the parser
 
 
-def _size_option(p, help="sizes preset (default: $HOTDOG_SIZE or 'small', see hotdog/settings.py)") -> None:
+def _size_option(p, help="sizes preset (default: $HOTDOG_SIZE, else 'article' on a CUDA GPU and 'small' on a "
+                                "CPU; see hotdog/settings.py)") -> None:
     p.add_argument("--size", choices=SIZES, default=None, help=help)
 
 
@@ -280,8 +281,9 @@ def _training_options(p) -> None:
     """What every command that trains takes: the recipe and the precision (one run, hotdog/experiment.py)."""
     from hotdog import settings
 
-    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default="article",
-                   help="article: the article's training; improved: augmentation, mixing, weight decay, "
+    p.add_argument("--recipe", choices=sorted(settings.RECIPES), default=None,
+                   help="default: tuned for the main job on a CUDA GPU at its default size, else article. "
+                        "article: the article's training; improved: augmentation, mixing, weight decay, "
                         "epochs chosen on validation photos; tuned: the recipe search's choice (AdamW, one-cycle, "
                         "crops, flips and jitter, 100 epochs on photos; see hotdog/settings.py)")
     _precision_option(p)

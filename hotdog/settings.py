@@ -4,9 +4,13 @@ Every notebook and the main job read their sizes (images to render, epochs) from
 name with the ``HOTDOG_SIZE`` environment variable:
 
 * ``tiny``  - for CI (nbval): a handful of renders, one short epoch each; proves the code runs.
-* ``small`` - the default of the main job and the committed notebooks: minutes on a laptop CPU.
+* ``small`` - the default on a CPU (the main job and the committed notebooks): minutes on a laptop.
 * ``article`` - the article's own schedule: 5,000 renders, 10 synthetic epochs, then 20 fine-tuning
-  epochs ("both"), and 30 epochs for "authentic" alone.
+  epochs ("both"), and 30 epochs for "authentic" alone. The default on a CUDA GPU, where it takes
+  minutes, and there with the ``tuned`` recipe (:func:`default_recipe`): the project's answer.
+
+Unset, ``HOTDOG_SIZE`` follows the device (:func:`current_size_name`); :func:`choice` says in a line
+what was chosen and how to choose otherwise.
 """
 
 from __future__ import annotations
@@ -86,11 +90,42 @@ def recipe(name: str = "article") -> Recipe:
     return RECIPES[name]
 
 
+def on_gpu() -> bool:
+    """Whether training runs on a CUDA GPU here (torch is imported only when this is asked)."""
+    from hotdog.device import default_device
+
+    return default_device().type == "cuda"
+
+
 def current_size_name() -> str:
-    name = os.environ.get("HOTDOG_SIZE", "small")
+    """``$HOTDOG_SIZE``; unset, ``article`` on a CUDA GPU and ``small`` elsewhere."""
+    name = os.environ.get("HOTDOG_SIZE") or ("article" if on_gpu() else "small")
     if name not in PRESETS:
         raise ValueError(f"HOTDOG_SIZE={name!r} is not one of {sorted(PRESETS)}; set it to one of those.")
     return name
+
+
+def default_recipe(size: str | None = None) -> str:
+    """The recipe of a run that names none: ``tuned`` where the size too is the device's default on a GPU
+    (no ``size`` given, no ``$HOTDOG_SIZE``), since there the article's schedule takes minutes and the tuned
+    recipe is what the five-seed studies found renders help with; else the article's own."""
+    return "tuned" if size is None and not os.environ.get("HOTDOG_SIZE") and on_gpu() else "article"
+
+
+def choice(size: str | None = None, recipe: str | None = None) -> str:
+    """A line for the screen: the size and recipe a run gets, why, and how to choose others."""
+    name, chosen = size or current_size_name(), recipe or default_recipe(size)
+    if size or os.environ.get("HOTDOG_SIZE"):
+        why = f"size {name!r} ({'--size' if size else 'HOTDOG_SIZE'})"
+    else:
+        why = f"size {name!r} (the default on {'this CUDA GPU' if on_gpu() else 'a CPU'}; --size or HOTDOG_SIZE to change)"
+    if name == "article" and chosen == "article" and on_gpu():
+        hint = "; --recipe tuned for the project's answer"
+    elif name != "article":
+        hint = "; --size article --recipe tuned for the project's answer (hours on a CPU, minutes on a GPU)"
+    else:
+        hint = ""
+    return f"{why}, recipe {chosen!r}{'' if recipe else ' (the default here)'}{hint}"
 
 
 def sizes(name: str | None = None, **overrides) -> Sizes:

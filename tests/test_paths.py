@@ -51,3 +51,30 @@ def test_every_result_folder_follows_the_results_setting(monkeypatch, tmp_path):
 def test_each_render_variant_has_its_own_folder():
     assert paths.renders_dir(800).name == "synthetic_800"
     assert paths.renders_dir(800, ("noise", "blur"), True).name == "synthetic_800_without-blur_without-noise_photo-backgrounds"
+
+
+def test_unset_the_size_and_recipe_follow_the_device(monkeypatch):
+    monkeypatch.delenv("HOTDOG_SIZE", raising=False)
+    monkeypatch.setattr(settings, "on_gpu", lambda: True)
+    assert settings.sizes().name == "article" and settings.default_recipe() == "tuned"
+    assert settings.default_recipe("small") == "article"  # a size asked for keeps the article's recipe
+    assert "CUDA GPU" in settings.choice() and "'tuned' (the default here)" in settings.choice()
+    monkeypatch.setattr(settings, "on_gpu", lambda: False)
+    assert settings.sizes().name == "small" and settings.default_recipe() == "article"
+    assert "--size article --recipe tuned" in settings.choice()
+    monkeypatch.setenv("HOTDOG_SIZE", "tiny")
+    monkeypatch.setattr(settings, "on_gpu", lambda: True)
+    assert settings.sizes().name == "tiny" and settings.default_recipe() == "article"
+    assert "HOTDOG_SIZE" in settings.choice()
+
+
+def test_the_main_jobs_closing_words_say_where_renders_help():
+    from hotdog.main_job import closing_words
+    from hotdog import study
+
+    tuned = study.summarize(study.load("tuned", paths.recorded_studies_dir()))["regimes"]
+    words = closing_words({"both": {"accuracy": 0.6}, "authentic": {"accuracy": 0.65}}, "small", "article")
+    assert "did not help" in words and "--size article --recipe tuned" in words
+    assert f"{tuned['both']['mean']:.1%}" in words and f"{tuned['authentic']['mean']:.1%}" in words
+    words = closing_words({"both": {"accuracy": 0.8}, "authentic": {"accuracy": 0.7}}, "article", "tuned")
+    assert "renders helped" in words and "one seed of it is this run" in words
