@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from hotdog.arguments import COUNT, SEED, SIZES
+from hotdog.arguments import name as NAME
 
 BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
                     "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
@@ -355,7 +356,7 @@ def _add_train(sub) -> None:
 
 def _add_study(sub, switches) -> None:
     p = sub.add_parser("study", help="several seeds of the experiment, each saved as JSON, and the table over them")
-    p.add_argument("name", help="the study's name: results go to results/studies/NAME/seed<k>.json "
+    p.add_argument("name", type=NAME, help="the study's name: results go to results/studies/NAME/seed<k>.json "
                                 "($HOTDOG_RESULTS/studies/NAME with that setting)")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
     _size_option(p, help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
@@ -410,7 +411,7 @@ def _add_search(sub) -> None:
 def _add_transfer(sub, switches) -> None:
     p = sub.add_parser("transfer", help="the renderer's compass: train on renders alone, score AUC on the 799 "
                                         "training photos of split seed 0 (results/transfer/NAME.json)")
-    p.add_argument("name", nargs="?", help="the renderer variant's name (its renders: data/transfer_NAME)")
+    p.add_argument("name", nargs="?", type=NAME, help="the renderer variant's name (its renders: data/transfer_NAME)")
     p.add_argument("--images", type=COUNT, default=2000, help="renders to make and train on (default 2000)")
     p.add_argument("--seed", type=SEED, default=0, help="the renders' seed")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")

@@ -143,7 +143,8 @@ def test_the_main_job_takes_a_recipe_and_a_precision(tmp_path, monkeypatch, caps
     monkeypatch.setenv("HOTDOG_SYNTHETIC", str(paths.sample_synthetic_dir()))
     monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path / "results"))
     assert main(["run", "--size", "tiny", "--no-render", "--recipe", "improved", "--precision", "auto"]) == 0
-    assert "recipe 'improved', precision auto" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "size 'tiny' (--size), recipe 'improved'" in out and "(--precision auto)" in out
     summary = json.loads((tmp_path / "results" / "tiny" / "summary.json").read_text())
     assert summary["recipe"]["name"] == "improved" and summary["n_validation"] == 16
     assert summary["n_authentic_train"] == 96 - 16 and summary["config"]["augment"] is True
@@ -292,3 +293,13 @@ def test_uploads_are_read_in_every_format_an_upload_comes_in(image_folder, monke
     monkeypatch.setitem(sys.modules, "google", types.SimpleNamespace(colab=sys.modules["google.colab"]))
     assert seefood.upload_widget() is None  # on Colab: its own upload button, answered in the cell
     assert len(shown) == 1 and "probability of hotdog" in shown[0]
+
+
+@pytest.mark.parametrize("bad", ["../../esc", "a/b", "", ".hidden", ".."])
+@pytest.mark.parametrize("command", ["study", "transfer"])
+def test_study_and_transfer_names_cannot_escape_their_folder(command, bad, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, bad])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument name" in err and repr(bad) in err and "cannot hold '/'" in err
