@@ -27,6 +27,7 @@ from pathlib import Path
 
 from hotdog.arguments import COUNT, SEED, SIZES
 from hotdog.arguments import name as NAME
+from hotdog.provenance import DamagedRecord
 
 BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
                     "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
@@ -104,12 +105,14 @@ def _train(args) -> None:
     print(f"checkpoints and record in {out}")
 
 
-def _study_renders(args, sizes, seed: int = 0):
-    """The study's renders (rendered now unless --no-render), their config and the render report (how many
-    were made and how fast; None with --no-render): one set for every seed, or with --split-seed each seed's
-    own (render seed = seed; seed 0's is the usual folder)."""
+def _study_renders(args, sizes, seed: int = 0) -> tuple[Path, dict | None, object]:
+    """The study's renders: their folder, the config they are made with as a record saves it, and the
+    :class:`~hotdog.render.RenderConfig` to render (None with --no-render, whose config is the one the
+    folder records, :func:`hotdog.render.folder_config`, or None where it records none): one set for every
+    seed, or with --split-seed each seed's own (render seed = seed; seed 0's is the usual folder)."""
     from hotdog import paths, study
-    from hotdog.render import RenderConfig
+    from hotdog.fields import render_differences
+    from hotdog.render import RenderConfig, folder_config
 
     config = RenderConfig(n_images=sizes.n_synthetic, seed=seed,
                           backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
@@ -117,18 +120,45 @@ def _study_renders(args, sizes, seed: int = 0):
                                                                          bool(args.backgrounds))
     if seed:
         root = root.with_name(f"{root.name}_render{seed}")
-    recorded = None if args.no_render and args.synthetic else config.as_dict()  # unknown: someone else's renders
-    study.check_renderer(args.name, recorded)
-    if args.no_render:
-        return root, recorded, None
+    _check_folder(root, "--synthetic", must_exist=args.no_render)
+    if not args.no_render:
+        return root, config.as_dict(), config
+    found = folder_config(root, config, *study.recorded_renders(args.name, seed=seed))
+    differ = [k for k in render_differences(found or {}, config.as_dict()) if k not in ("n_images", "seed")]
+    if (args.set or args.without or args.backgrounds) and found is not None and differ:
+        raise ValueError(f"--no-render: {root} holds renders made otherwise than --set/--without/--backgrounds ask "
+                         f"({', '.join(differ)}): drop those options to train on them as they are, or render them "
+                         f"(without --no-render) into another folder")
+    return root, found, None
+
+
+def _check_folder(path: Path, option: str, must_exist: bool) -> None:
+    """``path`` given to ``option`` is a folder (or, unless ``must_exist``, is not there yet)."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{option} {path} is a file: give a folder of renders (hotdog/ and not_hotdog/ in it)")
+    if must_exist and not path.is_dir():
+        raise FileNotFoundError(f"{option} {path} does not exist: render it first (drop --no-render), or name the "
+                                f"folder that holds the renders")
+
+
+def _render_now(config, root: Path, sizes):
+    """Render what is missing of ``config`` into ``root`` (nothing without a config: --no-render); the report."""
+    if config is None:
+        return None
     from hotdog.render import render_dataset
 
-    return root, recorded, render_dataset(root, config, n_jobs=sizes.render_jobs)  # renders only what is missing
+    return render_dataset(root, config, n_jobs=sizes.render_jobs)
 
 
 def _check_study_options(args) -> None:
+    from hotdog import study
+
+    study.trainings(tuple(args.modes))  # e.g. both and synthetic together: refused before any render
     if args.real_share is not None and not 0 < args.real_share <= 1:
         raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
+    if args.real_share is not None and round(799 * args.real_share) < 1:
+        raise ValueError(f"--real-share {args.real_share} leaves none of the 799 training photos: give a share of "
+                         f"at least {1 / 799:.4f} (one photo)")
     if args.set and args.modes == ["authentic"]:
         raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
     if args.synthetic_stage_from and "both" not in args.modes:
@@ -144,17 +174,25 @@ def _study(args) -> None:
     _check_study_options(args)
     if args.real_share is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
+    recipe = settings.recipe(args.recipe or "article")
     needs_renders = args.modes != ["authentic"]
     own_renders = needs_renders and args.split_seed is not None  # with a fixed split, each seed renders its own
-    root, render_config, rendered = (_study_renders(args, sizes) if needs_renders and not own_renders
-                                     else (None, None, None))
+    plans = {seed: _study_renders(args, sizes, seed) if needs_renders else (None, None, None)
+             for seed in (args.seeds if own_renders else [0])}
+    if args.force and study.exists(args.name):
+        print(f"--force: study {args.name!r} starts again ({study.start_again(args.name)} finished seeds removed)")
+    for _, recorded, _ in plans.values():  # every setting checked against the finished seeds before any render
+        study.check_settings(args.name, study.planned(sizes, recipe, args.precision, tuple(args.modes), recorded,
+                                                      args.split_seed))
+    rendered = _render_now(plans[0][2], plans[0][0], sizes) if needs_renders and not own_renders else None
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
+        root, recorded, config = plans[seed if own_renders else 0]
         if own_renders:
-            root, render_config, rendered = _study_renders(args, sizes, seed)
-        study.run_seed(args.name, seed, sizes, root, recipe=settings.recipe(args.recipe or "article"), precision=args.precision,
-                       trained=tuple(args.modes), render_config=render_config, render_report=rendered,
-                       split_seed=args.split_seed, synthetic_stage_from=args.synthetic_stage_from)
+            rendered = _render_now(config, root, sizes)
+        study.run_seed(args.name, seed, sizes, root, recipe=recipe, precision=args.precision, trained=tuple(args.modes),
+                       render_config=recorded, render_report=rendered, split_seed=args.split_seed,
+                       synthetic_stage_from=args.synthetic_stage_from)
     print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 
@@ -166,16 +204,23 @@ def _compare(args) -> None:
         names = sorted(p.name for p in paths.studies_dir().iterdir() if p.is_dir())
     if not names:
         raise FileNotFoundError(f"no studies in {paths.studies_dir()}; run `python -m hotdog study NAME` first")
-    records = {name: study.load(name) for name in names}
+    figure = _figure_path(args.figure) if args.figure else None
+    records, damaged = {}, []
+    for name in names:
+        try:
+            records[name] = study.load(name)
+        except DamagedRecord as error:  # the other studies still print; this one is named at the end
+            damaged.append(str(error))
+    names = list(records)
     summaries = {name: study.summarize(records[name]) for name in names}
-    if args.figure:
+    if figure:
         import matplotlib
 
         matplotlib.use("Agg")
         from hotdog import plots
 
-        plots.study_bars(summaries).savefig(args.figure, dpi=110)
-        print(f"figure: {args.figure}")
+        plots.study_bars(summaries).savefig(figure, dpi=110)
+        print(f"figure: {figure}")
     comparisons = {}
     if args.against:
         reference = records.get(args.against) or study.load(args.against)
@@ -183,11 +228,22 @@ def _compare(args) -> None:
     if args.markdown:
         print(report.format_versus_markdown(comparisons, args.against) if args.against
               else report.format_markdown(summaries))
-        return
-    for name, summary in summaries.items():
-        print(report.format_summary(summary, title=f"study {name!r}") + "\n")
-    for name, comparison in comparisons.items():
-        print(report.format_versus(comparison, name, args.against) + "\n")
+    else:
+        for name, summary in summaries.items():
+            print(report.format_summary(summary, title=f"study {name!r}") + "\n")
+        for name, comparison in comparisons.items():
+            print(report.format_versus(comparison, name, args.against) + "\n")
+    if damaged:
+        raise DamagedRecord("left out, damaged: " + "; ".join(damaged))
+
+
+def _figure_path(figure: str) -> Path:
+    """``--figure``'s file, its folder made; a folder given instead of a file is refused before any work."""
+    path = Path(figure)
+    if path.is_dir():
+        raise ValueError(f"--figure {figure} is a folder: give a file name, e.g. {path / 'comparison.png'}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _search(args) -> None:
@@ -214,17 +270,33 @@ def _transfer(args) -> None:
             raise ValueError("transfer needs a NAME for the renderer variant (its record: results/transfer/NAME.json)")
         config = RenderConfig(n_images=args.images, seed=args.seed,
                               backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
+        renders = _transfer_renders(args)
+        if renders is not None:  # another variant's renders, as they were made
+            from hotdog.render import folder_config
+
+            config = RenderConfig.from_saved(folder_config(renders, config) or config.as_dict())
         record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision,
-                              overrides=transfer.recipe_changes(args.train), renders=_transfer_renders(args))
+                              overrides=transfer.recipe_changes(args.train), renders=renders,
+                              force=args.force)
         print(f"{args.name}: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in record["summary"].items()))
-    print(transfer.table(transfer.load()))
+    damaged = []
+    print(transfer.table(transfer.load(damaged=damaged)))
+    if damaged:
+        raise DamagedRecord("left out, damaged: " + "; ".join(damaged))
 
 
 def _transfer_renders(args) -> Path | None:
-    """A training variant (``--train``) trains on the renders of the variant named by ``--renders``."""
+    """A training variant (``--train``) trains on the renders of the variant named by ``--renders``, which exist."""
     from hotdog import paths
 
-    return paths.data_dir() / f"transfer_{args.renders}" if args.renders else None
+    if not args.renders:
+        return None
+    folder = paths.transfer_renders(args.renders)
+    if not (folder / "manifest.jsonl").is_file():
+        made = sorted(p.name.removeprefix("transfer_") for p in paths.data_dir().glob("transfer_*") if p.is_dir())
+        raise FileNotFoundError(f"--renders {args.renders}: {folder} holds no renders; name a variant rendered before "
+                                f"({', '.join(made) or 'none yet'}), or drop --renders to render this one's own")
+    return folder
 
 
 def _evaluate(args) -> None:
@@ -382,6 +454,8 @@ def _add_study(sub, switches) -> None:
     p.add_argument("--modes", nargs="+", choices=["both", "authentic", "synthetic"], default=["both", "authentic"],
                    help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need "
                         "only both; synthetic alone trains on renders only")
+    p.add_argument("--force", action="store_true",
+                   help="start the study again: its finished seeds (made with other settings) are removed first")
     p.set_defaults(func=_study)
 
 
@@ -429,6 +503,8 @@ def _add_transfer(sub, switches) -> None:
                    help="train on the renders of this variant (data/transfer_VARIANT), e.g. with --train")
     _precision_option(p)
     p.add_argument("--table", action="store_true", help="only print the table of the variants measured so far")
+    p.add_argument("--force", action="store_true",
+                   help="start the variant again: its record (made with other settings) is removed, its renders kept")
     p.set_defaults(func=_transfer)
 
 
@@ -476,8 +552,16 @@ INTERRUPTED = {  # what Ctrl-C leaves behind, and how to go on
 }
 
 
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    """A warning as one line for a reader (``hotdog: warning: ...``), without Python's source line."""
+    return f"hotdog: warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
     args = parser().parse_args(argv)
+    warnings.formatwarning = _warning_line
     try:
         return args.func(args) or 0
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as error:  # ImportError: no bpy to render with

@@ -62,11 +62,20 @@ def threshold(calibration: dict | None) -> float:
 
 
 def for_checkpoint(path: str | Path) -> dict | None:
-    """The calibration recorded in a checkpoint's sidecar (``model.pt`` -> ``model.json``), if any."""
+    """The calibration recorded in a checkpoint's sidecar (``model.pt`` -> ``model.json``), if any; a sidecar
+    that cannot be read, or whose calibration is not two finite numbers ``a`` > 0 and ``b``, is named."""
+    from hotdog.provenance import DamagedRecord, read_json
+
     sidecar = Path(path).with_suffix(".json")
     if not sidecar.is_file():
         return None
-    try:
-        return json.loads(sidecar.read_text()).get("calibration")
-    except (json.JSONDecodeError, AttributeError) as error:
-        raise ValueError(f"{sidecar} is not a readable sidecar ({error}); remove it or restore it from git") from error
+    fix = f"delete it to answer uncalibrated, or restore it (git checkout -- {sidecar})"
+    found = read_json(sidecar, fix).get("calibration")
+    if found is None:
+        return None
+    numbers = isinstance(found, dict) and all(isinstance(found.get(k), (int, float)) and not isinstance(found.get(k), bool)
+                                              and np.isfinite(found[k]) for k in ("a", "b"))
+    if not numbers or found["a"] <= 0:
+        raise DamagedRecord(f"{sidecar} is damaged (its calibration needs finite numbers a > 0 and b, it holds "
+                            f"{json.dumps(found)[:80]}): {fix}")
+    return found

@@ -161,9 +161,31 @@ class HotdogImageFolder(datasets.ImageFolder):
     def find_classes(self, directory):  # noqa: D102 - ImageFolder hook: fixed labels, hotdog = 1
         return list(CLASSES), dict(CLASS_TO_IDX)
 
+    def make_dataset(self, directory, class_to_idx, extensions=None, is_valid_file=None, allow_empty=False):
+        """ImageFolder's listing, in its order, but each folder read once: a symbolic link back up the tree
+        (a cycle) is not followed round and round, so no photo is counted twice."""
+        return [(path, class_to_idx[name]) for name in sorted(class_to_idx)
+                for path in walk_images(Path(directory) / name) if is_valid_file(path)]
+
+
+def walk_images(folder: Path) -> list[str]:
+    """Every file under ``folder`` in torchvision's order (folders sorted, then names), following links to
+    folders but entering each real folder once."""
+    seen, found = set(), []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        found.append((root, names))
+    return [os.path.join(root, name) for root, names in sorted(found) for name in sorted(names)]
+
 
 def check_layout(root: Path) -> None:
     """Stop early, with the fix, when ``root`` is not ``root/hotdog/`` + ``root/not_hotdog/``."""
+    if root.exists() and not root.is_dir():
+        raise DataLayoutError(f"{root} is a file, not a folder: give the folder that holds hotdog/ and not_hotdog/")
     if not root.is_dir():
         raise DataLayoutError(
             f"{root} does not exist. For the real photos run `python -m hotdog download` "
@@ -379,8 +401,8 @@ def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_li
     train_set, test_set = split(photos, seed=seed)
     if photo_limit is not None:  # the first N training photos, decoded alone
         if not 0 < photo_limit <= len(train_set):
-            raise ValueError(f"the photo limit (--photos) must be from 1 to the {len(train_set)} training photos, "
-                             f"not {photo_limit}")
+            raise ValueError(f"the photo limit (--photos, or a study's --real-share) must be from 1 to the "
+                             f"{len(train_set)} training photos, not {photo_limit}")
         train_set = Subset(train_set.dataset, train_set.indices[:photo_limit])
     prepared = Prepared(authentic_train=None, test=cache(test_set, progress=progress), authentic_root=Path(photos.root),
                         skipped=photos.skipped)

@@ -12,13 +12,23 @@ from pathlib import Path
 def read_setting(setting: str, names, option: str) -> tuple[str, object]:
     """A command line's ``FIELD=VALUE`` as ``(field, value)``: the value read as JSON, a bare word as a
     string; an error naming the ``option`` and the fields it takes unless ``FIELD`` is one of ``names``."""
+    import difflib
+
     name, sep, text = setting.partition("=")
-    if not sep or name not in names:
-        raise ValueError(f"{option} {setting!r}: give FIELD=VALUE with FIELD one of {', '.join(sorted(names))}")
+    if not sep:
+        raise ValueError(f"{option} {setting!r}: give FIELD=VALUE, e.g. {option} {name}=..., the value as JSON")
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f"did you mean {' or '.join(close)}?" if close else f"the fields are listed in {_where(option)}"
+        raise ValueError(f"{option} {setting!r}: there is no field {name!r}; {hint}")
     try:
         return name, json.loads(text)
     except json.JSONDecodeError:
         return name, text
+
+
+def _where(option: str) -> str:
+    return {"--set": "hotdog/render/spec.py (RenderConfig)", "--train": "hotdog/train.py (TrainConfig)"}.get(option, "--help")
 
 
 def checked_value(name: str, value, current):

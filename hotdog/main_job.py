@@ -123,7 +123,7 @@ class ShownRun:
 
 def run_to_show(results: Path, test) -> ShownRun:
     """The models in ``results/checkpoints`` (04_train or ``bash run.sh``), tested on ``test`` (split
-    seed 0's photos); without them, the main job's ``small`` run kept in ``results/small/summary.json``
+    seed 0's photos); without them, the main job's ``small`` run kept in ``results/example/small/summary.json``
     and the model shipped in the package, so a notebook runs on a fresh machine too."""
     from hotdog.seefood import SHIPPED, shipped_info
 
@@ -133,7 +133,7 @@ def run_to_show(results: Path, test) -> ShownRun:
         histories = {m: json.loads((folder / f"{m}.history.json").read_text()) for m in modes.TRAINED}
         return ShownRun(f"your run's models in {shown}", evaluate_checkpoints(folder, test), histories,
                         {m: modes.checkpoint(folder, m) for m in modes.MODES})
-    kept = root / "results" / "small" / "summary.json"
+    kept = paths.example_run_dir() / "summary.json"
     summary = json.loads(kept.read_text())
     return ShownRun(f"no models of your own in {shown} yet (04_train or `bash run.sh` make them): the main job's "
                     f"small run kept in the repository ({kept.relative_to(paths.project_root())}), and the model "

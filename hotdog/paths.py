@@ -75,6 +75,12 @@ def results_dir(size: str | None = None) -> Path:
     return results_root() / (size or current_size_name())
 
 
+def example_run_dir() -> Path:
+    """The main job's ``small`` run kept in the repository (``results/example/small``), for the notebooks to
+    show before a reader has run it: the main job itself writes to :func:`results_dir`, which git ignores."""
+    return project_root() / "results" / "example" / "small"
+
+
 def studies_dir() -> Path:
     """Where ``python -m hotdog study`` writes its studies and ``compare`` reads them."""
     return results_root() / "studies"
@@ -91,3 +97,8 @@ def renders_dir(n_images: int, without: tuple[str, ...] = (), photo_backgrounds:
     switched off and ``_photo-backgrounds`` when photos stand behind them, so every variant has its folder."""
     suffix = "".join(f"_without-{name}" for name in sorted(without))
     return data_dir() / f"synthetic_{n_images}{suffix}{'_photo-backgrounds' if photo_backgrounds else ''}"
+
+
+def transfer_renders(variant: str) -> Path:
+    """The renders of transfer variant ``variant`` (``python -m hotdog transfer``): ``data/transfer_<variant>``."""
+    return data_dir() / f"transfer_{variant}"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hotdog import data, files, metrics, modes, paths, settings
+from hotdog.provenance import read_json
 from hotdog.train import TrainConfig, load_model, train
 
 SPLIT_SEED = 0
@@ -137,7 +138,8 @@ def _machine() -> str:
 
 def load(root: Path | None = None) -> list[dict]:
     """Every finished trial's record, in the order of ``TRIALS`` (then any others by name)."""
-    records = {p.stem: json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))}
+    records = {p.stem: read_json(p, f"restore it (git checkout -- {p}), or delete it and run the trial again")
+               for p in sorted(folder(root).glob("*.json"))}
     order = [n for n in TRIALS if n in records] + sorted(n for n in records if n not in TRIALS)
     return [records[n] for n in order]
 

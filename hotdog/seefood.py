@@ -23,6 +23,7 @@ from PIL import Image
 from hotdog import data
 
 MAX_PIXELS = 100_000_000  # larger than any photo; refuses decompression bombs
+MIN_SIDE = 16  # smaller than this, a photo is a few blocks of colour: named, not answered
 SHIPPED = Path(__file__).parent / "assets" / "hotdog_classifier.pt"
 
 
@@ -90,7 +91,8 @@ def skipped_files(paths) -> list[Path]:
 def open_photo(source) -> Image.Image:
     """A path or a file object as an RGB photo, refusing images above :data:`MAX_PIXELS`."""
     if isinstance(source, (str, Path)) and not Path(source).exists():
-        raise FileNotFoundError("no such file")
+        looped = Path(source).is_symlink()
+        raise FileNotFoundError("a symbolic link that leads nowhere, or round to itself" if looped else "no such file")
     try:
         probe = Image.open(source)
     except Image.DecompressionBombError as error:  # PIL refuses to open it at all
@@ -99,6 +101,9 @@ def open_photo(source) -> Image.Image:
         if probe.size[0] * probe.size[1] > MAX_PIXELS:
             raise ValueError(f"{probe.size[0]}x{probe.size[1]} pixels is too large; shrink it below "
                              f"{MAX_PIXELS // 1_000_000} megapixels")
+        if min(probe.size) < MIN_SIDE:
+            raise ValueError(f"{probe.size[0]}x{probe.size[1]} pixels is too small to show anything (the model "
+                             f"looks at 128x128); give a photo at least {MIN_SIDE} pixels a side")
     if hasattr(source, "seek"):
         source.seek(0)
     return data.load_rgb(source)

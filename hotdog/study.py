@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from hotdog import metrics, modes, paths, settings
-from hotdog.fields import render_differences
+from hotdog.provenance import describe, differences, read_json, without
 from hotdog.experiment import run_once
 
 REGIMES = modes.MODES
@@ -40,41 +40,132 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     synthetic images were made), and ``render_report`` (what the render call before it did: images made,
     seconds, images a minute). ``split_seed`` tests every seed on the same photos (that split's), the
     seed varying the rest. ``synthetic_stage_from`` names a study whose same seed lends ``both`` its
-    finished synthetic stage (:mod:`hotdog.head_start`)."""
+    finished synthetic stage (:mod:`hotdog.head_start`). A study whose seeds were made otherwise is
+    refused (:func:`check_settings`)."""
+    recipe = recipe or settings.recipe("article")
+    trained = trainings(trained)
+    check_settings(study, planned(sizes, recipe, precision, trained, render_config, split_seed), root)
     out = (root or paths.studies_dir()) / study
     done = out / f"seed{seed}.json"
     lender = (root or paths.studies_dir()) / synthetic_stage_from / f"seed{seed}.json" if synthetic_stage_from else None
     if lender is not None and not lender.exists() and not done.exists():
         raise FileNotFoundError(f"--synthetic-stage-from {synthetic_stage_from}: {lender} does not exist; run that "
                                 f"study's seed {seed} first, or drop the option")
-    recorded = json.loads(done.read_text()).get("split_seed") if done.exists() else split_seed
-    if recorded != split_seed:
-        raise ValueError(f"{done} was tested on another split ({recorded}) than --split-seed {split_seed}: give "
-                         f"this study a new name, or delete that file to redo the seed")
-    record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=out / f"seed{seed}.json",
+    record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=done,
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
-                      trained=_trainings(trained), study=study, render_config=render_config,
+                      trained=trained, study=study, render_config=render_config,
                       render_report=render_report, reuse=True, split_seed=split_seed, synthetic_stage_from=lender,
                       progress=progress)
     return record.to_json()
 
 
-def check_renderer(study: str, render_config: dict | None, root: Path | None = None) -> None:
-    """Refuse to add a seed to ``study`` whose renders would be made otherwise than its recorded seeds'
-    (the render seed and fields a record predates aside), so one study never mixes two renderers: e.g. after
-    a default of :class:`~hotdog.render.RenderConfig` changed. The message gives the ``--set`` that continues
-    the study as it began."""
-    if render_config is None:
-        return
-    for path in sorted(((root or paths.studies_dir()) / study).glob("seed*.json")):
-        recorded = json.loads(path.read_text()).get("render_config")
-        if recorded is None:
+def planned(sizes: settings.Sizes, recipe: settings.Recipe, precision: str, trained: tuple[str, ...],
+            render_config: dict | None, split_seed: int | None) -> dict:
+    """What a seed of a study will record of how it was made, before it runs (as :func:`settings_of` reads
+    it back): its sizes, recipe, training config, renders, split and the models trained. A lent synthetic
+    stage is not a setting: it is the model this seed's own stage would be (:mod:`hotdog.head_start`
+    checks that the lender was made alike)."""
+    from dataclasses import asdict
+
+    from hotdog.train import TrainConfig
+
+    config = asdict(TrainConfig.for_sizes(sizes, recipe, precision=precision))
+    return _settings(sizes.as_dict(), recipe.as_dict(), config, render_config, split_seed, trained)
+
+
+def settings_of(record: dict) -> dict:
+    """How a finished seed was made, in the shape of :func:`planned` (a record older than the recipe's
+    name trained the article's recipe)."""
+    recipe = record.get("recipe") or settings.recipe("article").as_dict()
+    return _settings(record["sizes"], recipe, record["config"], record.get("render_config"), record.get("split_seed"),
+                     tuple(record["histories"]))
+
+
+def _settings(sizes, recipe, config, render_config, split_seed, trained) -> dict:
+    return {"sizes": without(sizes, "render_jobs"), "recipe": recipe,
+            "training": without(config, "seed", "device", "keep_freed_memory"),
+            "renders": without(render_config, "seed"),  # with a fixed split each seed renders its own set
+            "split_seed": split_seed, "modes": sorted(trained)}
+
+
+def check_settings(study: str, asked: dict, root: Path | None = None) -> None:
+    """Refuse to add to ``study`` anything made otherwise than its finished seeds (``asked`` from
+    :func:`planned`), naming each setting that differs with both values and the ways on; a study is a
+    number over one configuration. A damaged seed file is named (:func:`hotdog.provenance.read_json`)."""
+    for path in _seed_files(study, root):
+        record = read_json(path, _FIX.format(path=path))
+        if not _is_seed(record):
             continue
-        differ = [k for k in render_differences(recorded, render_config) if k != "seed"]
+        recorded = settings_of(record)
+        if recorded["renders"] is None:  # renders of a seed recorded before records said how they were made
+            recorded.pop("renders")
+        differ = differences(recorded, asked)
         if differ:
-            raise ValueError(f"study {study!r}: {path.name} was rendered with other settings than this run asks "
-                             f"({', '.join(differ)}). Continue it as it began with {_as_options(differ, recorded)}, "
-                             f"or give this run a new study name")
+            raise ValueError(
+                f"study {study!r}: {path.name} was made with other settings than this run asks ("
+                f"{describe(differ, recorded, asked)}). Continue it as it began{_continue(differ, recorded)}, give "
+                f"this run a new study name, or pass --force to start {study!r} again (its finished seeds are removed)")
+
+
+_FIX = "restore it (git checkout -- {path}), or delete it and run that seed again"
+
+
+def _is_seed(record: dict) -> bool:
+    return all(k in record for k in ("seed", "sizes", "config", "histories"))
+
+
+def _continue(differ: list[str], recorded: dict) -> str:
+    """The options that ask for what the study recorded, where an option sets what differs."""
+    def option(name: str) -> str | None:
+        section, _, field = name.partition(".")
+        if section == "recipe":
+            return f"--recipe {recorded['recipe']['name']}"
+        if name == "training.precision":
+            return f"--precision {recorded['training']['precision']}"
+        if section == "split_seed":
+            return f"--split-seed {recorded['split_seed']}" if recorded["split_seed"] is not None else "no --split-seed"
+        if section == "modes":
+            return f"--modes {' '.join(recorded['modes'])}"
+        if section == "sizes":
+            return f"--size {recorded['sizes']['name']} (with its epochs, renders and photos)"
+        return None
+
+    rendered = [name.partition(".")[2] for name in differ if name.startswith("renders.")]
+    options = list(dict.fromkeys(o for o in map(option, differ) if o))
+    options += [_as_options(rendered, recorded["renders"])] if rendered and recorded.get("renders") else []
+    return f" ({'; '.join(options)})" if options else ""
+
+
+def recorded_renders(study: str, root: Path | None = None, seed: int = 0) -> list:
+    """The :class:`~hotdog.render.RenderConfig` of each of ``study``'s finished seeds that recorded one this
+    renderer can make again, with render seed ``seed``."""
+    from hotdog.render import RenderConfig
+
+    out = []
+    for path in _seed_files(study, root):
+        saved = read_json(path, _FIX.format(path=path)).get("render_config") or {}
+        try:
+            out.append(RenderConfig.from_saved({**saved, "seed": seed}))
+        except (TypeError, ValueError):  # recorded by another renderer, or not a whole config
+            continue
+    return out
+
+
+def start_again(study: str, root: Path | None = None) -> int:
+    """Remove ``study``'s finished seeds and their checkpoints (``--force``); returns how many seeds."""
+    import shutil
+
+    folder = (root or paths.studies_dir()) / study
+    seeds = _seed_files(study, root)
+    for path in seeds:
+        path.unlink()
+    for checkpoints in folder.glob("seed*.checkpoints"):
+        shutil.rmtree(checkpoints)
+    return len(seeds)
+
+
+def _seed_files(study: str, root: Path | None) -> list[Path]:
+    return sorted(((root or paths.studies_dir()) / study).glob("seed*.json"))
 
 
 def _as_options(names: list[str], recorded: dict) -> str:
@@ -89,7 +180,7 @@ def _as_options(names: list[str], recorded: dict) -> str:
     return " and ".join(options)
 
 
-def _trainings(trained) -> tuple[str, ...]:
+def trainings(trained) -> tuple[str, ...]:
     """``trained`` checked: ``synthetic`` alone trains renders only (the renders-alone studies); beside
     ``both``, which yields that model anyway, it would train the same stage twice."""
     trained = modes.check(trained)
@@ -106,7 +197,7 @@ def exists(study: str, root: Path | None = None) -> bool:
 def load(study: str, root: Path | None = None) -> list[dict]:
     """The seed records of ``study``, by seed."""
     folder = (root or paths.studies_dir()) / study
-    records = [json.loads(p.read_text()) for p in sorted(folder.glob("seed*.json"))]
+    records = [read_json(p, _FIX.format(path=p)) for p in sorted(folder.glob("seed*.json"))]
     if not records:
         raise FileNotFoundError(f"no seed results in {folder}; run `python -m hotdog study {study}` first")
     return sorted(records, key=lambda r: r["seed"])

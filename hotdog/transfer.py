@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from hotdog import data, files, metrics, paths
+from hotdog.provenance import DamagedRecord, describe, differences, read_json
 from hotdog.experiment import machine
 from hotdog.train import TrainConfig, train
 
@@ -45,9 +46,17 @@ def recipe_changes(settings: list[str]) -> dict:
 
     from hotdog.fields import read_setting
 
-    names = {f.name for f in fields(TrainConfig)} - {"seed", "precision", "batch_size"}
+    own = {"seed": "--seeds", "precision": "--precision", "batch_size": "64, or half the renders (fixed)"}
+    for setting in settings:
+        name = setting.partition("=")[0]
+        if name in own:
+            raise ValueError(f"--train {setting}: {name} is the command's own: {own[name]}, not the recipe's")
+    names = {f.name for f in fields(TrainConfig)} - set(own)
     changes = dict(read_setting(setting, names, "--train") for setting in settings)
-    TrainConfig(**{**RECIPE, **changes})  # says what is wrong with a value before anything is rendered
+    try:
+        TrainConfig(**{**RECIPE, **changes})  # says what is wrong with a value before anything is rendered
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"--train {' '.join(settings)}: {str(error).removeprefix('TrainConfig: ')}") from None
     return changes
 
 
@@ -71,16 +80,23 @@ def score(model, photos) -> dict:
 
 
 def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = None, n_jobs: int = 2,
-        precision: str = "auto", overrides: dict | None = None, root: Path | None = None, progress: bool = True) -> dict:
-    """Render (what is missing), then train and score one model per seed; returns the record."""
+        precision: str = "auto", overrides: dict | None = None, root: Path | None = None, progress: bool = True,
+        force: bool = False) -> dict:
+    """Render (what is missing), then train and score one model per seed; returns the record. A record of
+    this name made otherwise (another render config or count, training variant or precision) is refused
+    before any work (:func:`check`), unless ``force`` starts the name again."""
     from hotdog.render import render_dataset
 
     path = folder(root) / f"{name}.json"
-    record = json.loads(path.read_text()) if path.exists() else {"name": name, "seeds": {}}
-    renders = renders or paths.data_dir() / f"transfer_{name}"
+    renders = renders or paths.transfer_renders(name)
+    asked = settings(render_config.as_dict(), renders, {**RECIPE, **(overrides or {})}, precision)
+    if force and path.exists():
+        path.unlink(), path.with_suffix(".png").unlink(missing_ok=True)
+        print(f"--force: transfer {name!r} starts again (its record removed; its renders are kept)")
+    record = check(path, asked)
     report = render_dataset(renders, render_config, n_jobs=n_jobs, progress=progress)
     record.update(render_config=render_config.as_dict(), renders=str(renders), n_images=render_config.n_images,
-                  dev_split=DEV_SPLIT, recipe={**RECIPE, **(overrides or {})})
+                  dev_split=DEV_SPLIT, recipe=asked["recipe"], precision=precision)
     record.setdefault("render", report)  # the report of the call that rendered them
     images, photos = data.cache(data.synthetic(renders), progress=progress), development_photos(progress)
     reference = (root or paths.results_root()) / REFERENCE
@@ -99,6 +115,30 @@ def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = Non
                                       "machine": machine()}  # the same seed is not bit-identical across CPUs
         record["summary"] = summarize(record)
         files.write_json(path, record, indent=1, default=str)
+    return record
+
+
+def settings(render_config: dict, renders: Path, recipe: dict, precision: str) -> dict:
+    """What a variant's record says made it: the renders (config with count and seed, and their folder),
+    the training recipe and the precision asked, in :mod:`hotdog.provenance`'s sections."""
+    return {"render_config": render_config, "renders": {"renders": str(renders)}, "recipe": recipe,
+            "dev_split": DEV_SPLIT, "precision": precision}
+
+
+def check(path: Path, asked: dict) -> dict:
+    """The record at ``path`` to go on with (a new one if there is none, or none of its seeds is done),
+    or a ``ValueError`` naming what it was made with otherwise than ``asked`` (:func:`settings`)."""
+    if not path.exists():
+        return {"name": path.stem, "seeds": {}}
+    record = read_json(path, f"restore it (git checkout -- {path}), or delete it and run the variant again")
+    if not record.get("seeds"):
+        return {"name": path.stem, "seeds": {}, **{k: record[k] for k in ("render", "reverse") if k in record}}
+    recorded = {**record, "renders": {"renders": record.get("renders")}}
+    differ = differences({k: recorded[k] for k in asked if k in recorded}, asked)
+    if differ:
+        raise ValueError(f"transfer {path.stem!r}: {path} was made with other settings than this run asks "
+                         f"({describe(differ, recorded, asked)}). Give this variant a new name, or pass --force "
+                         f"to start {path.stem!r} again (its scores are removed, its renders kept)")
     return record
 
 
@@ -131,13 +171,21 @@ def summarize(record: dict) -> dict:
             for k in keys}
 
 
-def load(root: Path | None = None) -> list[dict]:
+def load(root: Path | None = None, damaged: list[str] | None = None) -> list[dict]:
     """Every variant's record, the plain scene (the renderer the search began from) first and then by how
-    many settings each changes from it (so a variant follows the one it builds on), then by name."""
+    many settings each changes from it (so a variant follows the one it builds on), then by name. A damaged
+    record is left out and named in ``damaged`` when a list is given (the others still print), else raised."""
     from hotdog.render.spec import PLAIN_SCENE, RenderConfig
 
     default = json.loads(json.dumps(RenderConfig(**PLAIN_SCENE).as_dict()))  # as a record stores it
-    records = [json.loads(p.read_text()) for p in sorted(folder(root).glob("*.json"))]
+    records = []
+    for p in sorted(folder(root).glob("*.json")):
+        try:
+            records.append(read_json(p, f"restore it (git checkout -- {p}), or delete it and run the variant again"))
+        except DamagedRecord as error:
+            if damaged is None:
+                raise
+            damaged.append(str(error))
     return sorted(records, key=lambda r: (_changes(r["render_config"], default), r["name"]))
 
 

@@ -60,5 +60,5 @@ def test_seefood_and_evaluate_read_the_calibration_from_the_sidecar(tmp_path, im
     verdicts = [line for line in capsys.readouterr().out.splitlines() if ": " in line]
     assert verdicts and all("Hotdog!" in line for line in verdicts)  # predict answers as SeeFood and evaluate do
     (tmp_path / "m.json").write_text("{not json")
-    with pytest.raises(ValueError, match="m.json is not a readable sidecar"):
+    with pytest.raises(ValueError, match="m.json is damaged"):
         calibration.for_checkpoint(checkpoint)

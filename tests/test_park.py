@@ -54,12 +54,27 @@ def test_a_parked_seed_is_committed_alone_and_dropped_once_it_lands(repo):
 
 def test_park_refuses_an_empty_folder_and_other_staged_changes(repo):
     refused = _park(repo, "tuned", "4")
-    assert refused.returncode == 1 and "holds no checkpoints" in refused.stderr
+    assert refused.returncode == 1 and "there is no study 'tuned'" in refused.stderr
     folder = repo / "results" / "studies" / "tuned" / "seed4.checkpoints"
-    folder.mkdir(parents=True)
+    folder.parent.mkdir(parents=True)
+    refused = _park(repo, "tuned", "4")
+    assert refused.returncode == 1 and "holds no checkpoints" in refused.stderr
+    folder.mkdir()
     (folder / "both.resume.pt").write_bytes(b"state")
     (repo / "notes.txt").write_text("mine")
     _git(repo, "add", "notes.txt")
     refused = _park(repo, "tuned", "4")
     assert refused.returncode == 1 and "staged" in refused.stderr
     assert _git(repo, "diff", "--cached", "--name-only").split() == ["notes.txt"]  # left as it was
+
+
+def test_park_names_a_seed_that_is_not_a_number_and_parks_once(repo):
+    refused = _park(repo, "tuned", "abc")
+    assert refused.returncode == 2 and "not 'abc'" in refused.stderr
+    folder = repo / "results" / "studies" / "tuned" / "seed4.checkpoints"
+    folder.mkdir(parents=True)
+    (folder / "both.resume.pt").write_bytes(b"state")
+    assert _park(repo, "tuned", "4").returncode == 0
+    again = _park(repo, "tuned", "4")
+    assert again.returncode == 0 and "parked already, unchanged" in again.stdout and "nothing to commit" in again.stdout
+    assert "working tree clean" not in again.stdout + again.stderr  # git's own words stay out

@@ -161,7 +161,8 @@ def test_format_p_keeps_small_p_values_readable():
 def test_a_seed_recorded_before_records_named_their_recipe_is_reused_as_it_is(monkeypatch):
     monkeypatch.setattr(experiment, "train", lambda *a, **k: pytest.fail("trained again"))
     recorded = paths.recorded_studies_dir()
-    record = study.run_seed("small-fp32", 0, settings.sizes("small"), None, root=recorded, progress=False)
+    record = study.run_seed("small-fp32", 0, settings.sizes("small"), None, root=recorded, precision="fp32",
+                            progress=False)
     assert record["recipe"]["name"] == "article" and record["results"] == study.load("small-fp32", recorded)[0]["results"]
 
 
@@ -183,7 +184,7 @@ def test_a_fixed_split_tests_every_seed_on_the_same_photos_and_the_seed_varies_t
     own_split = study.run_seed("own", 1, SIZES, None, root=tmp_path, trained=("authentic",), progress=False)
     assert own_split["test_photos"] != records[1]["test_photos"] and own_split["split_seed"] is None
     assert study.versus(records, records)["authentic"]["seeds"] == [0, 1]  # paired: the same photos
-    with pytest.raises(ValueError, match="another split"):  # a seed of another split is not reused
+    with pytest.raises(ValueError, match="split_seed 0 recorded, null asked"):  # a seed of another split is not reused
         study.run_seed("fixed", 1, SIZES, None, root=tmp_path, trained=("authentic",), progress=False)
 
 
@@ -192,8 +193,8 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
     from hotdog import report
 
     renders, trained, reports = [], [], []
-    monkeypatch.setattr(cli, "_study_renders",
-                        lambda args, sizes, seed=0: renders.append(seed) or (f"r{seed}", {}, {"seconds": seed}))
+    monkeypatch.setattr(cli, "_study_renders", lambda args, sizes, seed=0: renders.append(seed) or (f"r{seed}", {}, seed))
+    monkeypatch.setattr(cli, "_render_now", lambda config, root, sizes: {"seconds": config})
     monkeypatch.setattr(study, "run_seed", lambda name, seed, sizes, root, **kw:
                         trained.append((seed, root)) or reports.append(kw["render_report"]))
     monkeypatch.setattr(study, "load", lambda name: [])
@@ -211,26 +212,38 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
     assert "--synthetic-stage-from starts both" in capsys.readouterr().err
 
 
+def seed_record(render_config: dict | None, sizes=settings.sizes("tiny"), recipe="article", precision="auto",
+                split_seed=None, modes=("both", "authentic")) -> dict:
+    """A finished seed's record as far as the settings go (what :func:`hotdog.study.check_settings` reads)."""
+    planned = study.planned(sizes, settings.recipe(recipe), precision, modes, render_config, split_seed)
+    return {"seed": 0, "sizes": sizes.as_dict(), "recipe": planned["recipe"], "split_seed": split_seed,
+            "config": {**planned["training"], "seed": 0}, "histories": dict.fromkeys(modes, {}),
+            "render_config": render_config}
+
+
 def test_a_study_never_mixes_two_renderers_and_says_how_to_continue_it(tmp_path, monkeypatch, capsys):
     from hotdog.render import PLAIN_SCENE, RenderConfig
 
     monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path))
-    began = RenderConfig(n_images=settings.sizes("tiny").n_synthetic, **PLAIN_SCENE)  # the renderer's old defaults
+    tiny = settings.sizes("tiny")
+    began = RenderConfig(n_images=tiny.n_synthetic, **PLAIN_SCENE)  # the renderer's old defaults
     (tmp_path / "studies" / "began").mkdir(parents=True)
-    (tmp_path / "studies" / "began" / "seed0.json").write_text(json.dumps({"render_config": began.as_dict()}))
-    study.check_renderer("began", dataclasses.replace(began, seed=1).as_dict())  # another render seed is fine
-    assert main(["study", "began", "--size", "tiny", "--no-render", "--seeds", "1"]) == 1  # today's defaults
+    (tmp_path / "studies" / "began" / "seed0.json").write_text(json.dumps(seed_record(began.as_dict())))
+    asked = lambda config: study.planned(tiny, settings.recipe("article"), "auto", ("both", "authentic"),  # noqa: E731
+                                         config.as_dict(), None)
+    study.check_settings("began", asked(dataclasses.replace(began, seed=1)))  # another render seed is fine
+    assert main(["study", "began", "--size", "tiny", "--seeds", "1"]) == 1  # today's defaults
     err = capsys.readouterr().err
-    assert "seed0.json was rendered with other settings" in err
+    assert "seed0.json was made with other settings than this run asks (renders.distance_factor" in err
     assert "--set distance_factor=[1.05,1.4] hdri_p=0.0 offcentre=0.0 surface_p=0.0 (with --synthetic DIR" in err
     with pytest.raises(ValueError, match=r"--size or --images \(32 renders\) and --without \(off: none\)"):
-        study.check_renderer("began", dataclasses.replace(began, n_images=8).without("noise").as_dict())
+        study.check_settings("began", asked(dataclasses.replace(began, n_images=8).without("noise")))
     assert not list((tmp_path / "studies" / "began").glob("seed1*"))  # refused before anything ran
     moved = dataclasses.replace(began, backgrounds_dir="/on/my/machine/backgrounds")  # the same photos elsewhere
-    (tmp_path / "studies" / "began" / "seed0.json").write_text(json.dumps({"render_config": moved.as_dict()}))
-    study.check_renderer("began", dataclasses.replace(moved, backgrounds_dir="data/article/backgrounds").as_dict())
+    (tmp_path / "studies" / "began" / "seed0.json").write_text(json.dumps(seed_record(moved.as_dict())))
+    study.check_settings("began", asked(dataclasses.replace(moved, backgrounds_dir="data/article/backgrounds")))
     with pytest.raises(ValueError, match="--backgrounds"):
-        study.check_renderer("began", began.as_dict())  # no photos behind the renders: another renderer
+        study.check_settings("began", asked(began))  # no photos behind the renders: another renderer
 
 
 SAMPLE_RENDERS = {"n_images": 320}  # what a study records of the renders it made (here: the sample's count)

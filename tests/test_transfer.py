@@ -66,7 +66,7 @@ def test_a_training_variant_changes_the_recipe_and_says_what_it_cannot_change():
     assert transfer.recipe_changes(["augment=trivial", "synthetic_epochs=20"]) == {"augment": "trivial",
                                                                                    "synthetic_epochs": 20}
     assert transfer.recipe_changes([]) == {}
-    for bad, says in ((["seed=3"], "give FIELD=VALUE"), (["augment"], "give FIELD=VALUE"),
+    for bad, says in ((["seed=3"], "seed is the command's own: --seeds"), (["augment"], "give FIELD=VALUE"),
                       (["augment=nope"], "augment must be")):
         with pytest.raises(ValueError, match=says):
             transfer.recipe_changes(bad)

@@ -19,7 +19,7 @@ crash or a leak there cannot take the notebook kernel down, and the parent's ``s
 
 from hotdog.render.foods import FOODS, FoodKind
 from hotdog.render.gallery import gallery
-from hotdog.render.run import RenderError, read_manifest, render_dataset
+from hotdog.render.run import RenderError, folder_config, read_manifest, render_dataset
 from hotdog.render.spec import PLAIN_SCENE, RANDOMIZATIONS, RenderConfig, sample_records
 
 __all__ = ["FOODS", "FoodKind", "PLAIN_SCENE", "RANDOMIZATIONS", "RenderConfig", "RenderError", "gallery", "read_manifest",

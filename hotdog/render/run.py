@@ -31,6 +31,8 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from hotdog import files
@@ -39,10 +41,12 @@ from hotdog.render.effects import png_is_whole
 from hotdog.render.spec import LABELS, RECORD_SCHEMA, RenderConfig, sample_records
 
 MANIFEST = "manifest.jsonl"
+CONFIG_FILE = "render_config.json"  # the RenderConfig that made the folder's images (as_dict)
+LOCK_FILE = ".render.lock"  # held by the one render writing into the folder
 RESUME_HINT = "Images already written are kept: run the same command again to finish the missing images."
 WORKER_SCRIPT = Path(__file__).resolve().parent / "blender" / "worker.py"
 
-__all__ = ["RenderError", "read_manifest", "render_dataset", "write_manifest"]
+__all__ = ["RenderError", "folder_config", "read_manifest", "render_dataset", "write_manifest"]
 
 
 # --------------------------------------------------------------------------- manifest
@@ -80,13 +84,71 @@ def write_manifest(out_dir: str | os.PathLike, records: list[dict]) -> Path:
         return path
     _check_schema(path, out_dir, existing)
     if existing and existing != records[:len(existing)]:
-        same_prefix = records == existing[:len(records)]
-        why = (f"holds {len(existing)} records, more than the {len(records)} asked for" if same_prefix
-               else f"holds {len(existing)} records that differ from the ones this config samples")
+        if records == existing[:len(records)]:
+            raise RenderError(f"{path} holds {len(existing)} records, the first {len(records)} of which are the ones "
+                              f"asked for: the same config, rendered further. Ask for {len(existing)} images, or "
+                              f"render into another folder.")
         raise RenderError(
-            f"{path} {why}. Its images belong to another RenderConfig (seed, sizes or distributions). "
-            f"Render into another folder, or delete {out_dir} to start again.")
+            f"{path} holds {len(existing)} records that differ from the ones this config samples. Its images belong "
+            f"to another RenderConfig (seed, sizes or distributions). Render into another folder, or delete "
+            f"{out_dir} to start again.")
     return files.write_text(path, "".join(json.dumps(record, separators=(",", ":")) + "\n" for record in records))
+
+
+def folder_config(out_dir: str | os.PathLike, *candidates: RenderConfig) -> dict | None:
+    """The RenderConfig that made the renders in ``out_dir``, as saved (``as_dict``): its
+    ``render_config.json``; for a folder rendered before that file was written, the first of
+    ``candidates`` whose records begin its manifest (and hold as many images); else ``None``: not
+    renders of this project, or of a config not among the candidates."""
+    out_dir = Path(out_dir)
+    path = out_dir / CONFIG_FILE
+    if path.is_file():
+        from hotdog.provenance import read_json
+
+        return read_json(path, f"delete it; the next render into {out_dir} writes it again")
+    existing = read_manifest(out_dir) if (out_dir / MANIFEST).is_file() else []
+    for candidate in candidates if existing else ():
+        config = replace(candidate, n_images=len(existing))
+        first = sample_records(replace(config, n_images=min(len(existing), 50)))  # records do not depend on the count
+        if existing[:len(first)] == first:
+            return config.as_dict()
+    return None
+
+
+def writable_folder(out_dir: Path) -> Path:
+    """``out_dir``, made if missing; a :class:`RenderError` naming it if it is a file or cannot be written."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RenderError(f"{out_dir} is a file, not a folder: render into a folder (a new one is made)")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RenderError(f"cannot make the folder {out_dir} ({error.strerror}): render into a folder you can write") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise RenderError(f"cannot write into {out_dir} (permission denied): render into a folder you can write")
+    return out_dir
+
+
+@contextmanager
+def one_writer(out_dir: Path, timeout: float | None = None):
+    """Hold ``out_dir``'s render lock while rendering into it: a second render into the same folder waits
+    (saying so) until the first is done, then goes on from what it finds, so two renders never mix their
+    images in one folder. With ``timeout`` (seconds), waiting longer is a :class:`RenderError`."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(out_dir / LOCK_FILE)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"another render is writing into {out_dir}: waiting for it to finish ...", file=sys.stderr, flush=True)
+        try:
+            lock.acquire(timeout=-1 if timeout is None else timeout)
+        except Timeout:
+            raise RenderError(f"another render is still writing into {out_dir} (it holds {out_dir / LOCK_FILE}): "
+                              f"wait for it to finish, or render into another folder") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # --------------------------------------------------------------------------- tasks (run in workers)
@@ -179,13 +241,15 @@ def _describe(shard: list[dict], out_dir: Path) -> str:
 
 def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = None, *, n_jobs: int = 2,
                    blender: str | None = None, progress: bool = True, shard_size: int | None = None,
-                   threads: int | None = None, dask_scheduler: str | None = None) -> dict:
+                   threads: int | None = None, dask_scheduler: str | None = None,
+                   lock_timeout: float | None = None) -> dict:
     """Render ``config.n_images`` images into ``out_dir/{hotdog,not_hotdog}/NNNNN.png``.
 
     ``n_jobs`` worker processes render shards in parallel (each Cycles uses ``threads`` threads,
     default: :func:`default_threads`). ``blender`` (default ``$HOTDOG_BLENDER``) is
     another Python with ``bpy`` or a Blender executable to run the workers in. Images that already
-    exist are skipped.
+    exist are skipped. One render writes into a folder at a time (:func:`one_writer`; ``lock_timeout``
+    bounds the wait for another), and the folder keeps its config in ``render_config.json``.
 
     ``dask_scheduler`` (default ``$HOTDOG_DASK_SCHEDULER``), the address of a Dask scheduler such as
     ``tcp://10.0.0.5:8786``, sends the same shards to that cluster through joblib's ``dask``
@@ -207,7 +271,16 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     blender = blender or os.environ.get("HOTDOG_BLENDER") or None
     dask_scheduler = dask_scheduler or os.environ.get("HOTDOG_DASK_SCHEDULER") or None
     records = sample_records(config)
+    with one_writer(writable_folder(out_dir), lock_timeout):
+        return _render_locked(out_dir, config, records, start, n_jobs, blender, progress, shard_size, threads,
+                              dask_scheduler)
+
+
+def _render_locked(out_dir: Path, config: RenderConfig, records: list[dict], start: float, n_jobs: int, blender,
+                   progress: bool, shard_size, threads, dask_scheduler) -> dict:
+    """:func:`render_dataset` once it holds the folder's lock: the manifest and config, then what is missing."""
     manifest = write_manifest(out_dir, records)
+    files.write_json(out_dir / CONFIG_FILE, config.as_dict(), indent=1)
     for label in LABELS:
         (out_dir / label).mkdir(parents=True, exist_ok=True)
     missing = [r for r in records if not is_done(out_dir, r)]
