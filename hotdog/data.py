@@ -108,14 +108,19 @@ def load_rgb(path: str | Path) -> Image.Image:
 
 
 def check_image(path: str | Path) -> str | None:
-    """None if ``path`` decodes fully as an image, else the reason it does not."""
+    """None if ``path`` decodes fully as an image of at least :data:`MIN_SIDE` pixels a side, else the reason."""
     try:
-        load_rgb(path)
+        image = load_rgb(path)
     except Image.DecompressionBombError as error:
         return f"too large to open safely ({error}); shrink it (e.g. to 1024 pixels a side) or delete it"
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         return f"{type(error).__name__}: {error}"
+    if min(image.size) < MIN_SIDE:
+        return f"{image.size[0]}x{image.size[1]} pixels: too small to show anything (at least {MIN_SIDE} a side)"
     return None
+
+
+MIN_SIDE = 16  # smaller than this, an image is a few blocks of colour: named and left out, never answered
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from PIL import Image
 from hotdog import data
 
 MAX_PIXELS = 100_000_000  # larger than any photo; refuses decompression bombs
-MIN_SIDE = 16  # smaller than this, a photo is a few blocks of colour: named, not answered
+MIN_SIDE = data.MIN_SIDE  # smaller than this, a photo is a few blocks of colour: named, not answered
 SHIPPED = Path(__file__).parent / "assets" / "hotdog_classifier.pt"
 
 

@@ -241,9 +241,12 @@ def test_a_damaged_transfer_record_is_named_and_the_table_still_prints(tmp_path,
     assert "| renders |" in out and "bad.json is damaged" in err
 
 
-def test_a_symlink_cycle_in_a_photo_folder_is_walked_once(image_folder):
+def test_a_symlink_cycle_in_a_photo_folder_is_walked_once_and_a_dot_of_an_image_is_named(image_folder):
     (image_folder / "hotdog" / "loop").symlink_to(image_folder / "hotdog", target_is_directory=True)
-    assert len(data.HotdogImageFolder(image_folder)) == 12
+    write_image(image_folder / "hotdog" / "dot.png", size=(1, 1))
+    with pytest.warns(UserWarning, match="dot.png: 1x1 pixels: too small to show anything"):
+        folder = data.HotdogImageFolder(image_folder)
+    assert len(folder) == 12
 
 
 @pytest.mark.parametrize("sidecar, says", [
