@@ -21,13 +21,13 @@ The main job, a study's seed and `train` are one run each (hotdog/experiment.py)
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
 from hotdog.arguments import COUNT, SEED, SIZES
 from hotdog.arguments import name as NAME
 from hotdog.provenance import DamagedRecord
+from hotdog.study_commands import backgrounds, compare_command, sizes_from, study_command
 
 BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
                     "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
@@ -54,18 +54,13 @@ def _download(args) -> None:
     print(f"photos in {download_authentic(args.dest)}")
 
 
-def _backgrounds(args) -> str | None:
-    """--backgrounds as an absolute path (the render workers and the manifest need one), or None."""
-    return str(Path(args.backgrounds).resolve()) if args.backgrounds else None
-
-
 def _render(args) -> None:
     from hotdog import paths, settings
     from hotdog.render import RenderConfig, render_dataset
 
     n = args.images or settings.sizes(args.size).n_synthetic
     config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples,
-                          backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
+                          backgrounds_dir=backgrounds(args)).without(*args.without).with_settings(args.set)
     rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in rendered.items() if not isinstance(v, (list, dict))})
     if rendered["failed"]:
@@ -73,26 +68,11 @@ def _render(args) -> None:
               + ", ".join(rendered["failed"]))
 
 
-def _sizes(args):
-    """The --size preset, with --epochs (every stage), --photos and --images where the command has them."""
-    from hotdog import settings
-
-    sizes = settings.sizes(args.size)
-    if args.epochs is not None:
-        sizes = dataclasses.replace(sizes, synthetic_epochs=args.epochs, finetune_epochs=args.epochs,
-                                    authentic_epochs=args.epochs)
-    if getattr(args, "photos", None) is not None:
-        sizes = dataclasses.replace(sizes, authentic_train_limit=args.photos)
-    if getattr(args, "images", None) is not None:
-        sizes = dataclasses.replace(sizes, n_synthetic=args.images)
-    return sizes
-
-
 def _train(args) -> None:
     from hotdog import modes, paths, report, settings
     from hotdog.experiment import run_once
 
-    sizes = _sizes(args)
+    sizes = sizes_from(args)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
     finished = modes.checkpoint(out, args.mode)  # (a run cut off leaves <mode>.resume.pt and resumes instead)
     if finished.exists() and not (out / f"{args.mode}.resume.pt").exists() and not args.force:
@@ -103,147 +83,6 @@ def _train(args) -> None:
                       recipe=settings.recipe(args.recipe or "article"), precision=args.precision, trained=(args.mode,))
     print(report.format_table(record.results))
     print(f"checkpoints and record in {out}")
-
-
-def _study_renders(args, sizes, seed: int = 0) -> tuple[Path, dict | None, object]:
-    """The study's renders: their folder, the config they are made with as a record saves it, and the
-    :class:`~hotdog.render.RenderConfig` to render (None with --no-render, whose config is the one the
-    folder records, :func:`hotdog.render.folder_config`, or None where it records none): one set for every
-    seed, or with --split-seed each seed's own (render seed = seed; seed 0's is the usual folder)."""
-    from hotdog import paths, study
-    from hotdog.fields import render_differences
-    from hotdog.render import RenderConfig, folder_config
-
-    config = RenderConfig(n_images=sizes.n_synthetic, seed=seed,
-                          backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
-    root = Path(args.synthetic) if args.synthetic else paths.renders_dir(sizes.n_synthetic, tuple(args.without),
-                                                                         bool(args.backgrounds))
-    if seed:
-        root = root.with_name(f"{root.name}_render{seed}")
-    _check_folder(root, "--synthetic", must_exist=args.no_render)
-    if not args.no_render:
-        return root, config.as_dict(), config
-    found = folder_config(root, config, *study.recorded_renders(args.name, seed=seed))
-    differ = [k for k in render_differences(found or {}, config.as_dict()) if k not in ("n_images", "seed")]
-    if (args.set or args.without or args.backgrounds) and found is not None and differ:
-        raise ValueError(f"--no-render: {root} holds renders made otherwise than --set/--without/--backgrounds ask "
-                         f"({', '.join(differ)}): drop those options to train on them as they are, or render them "
-                         f"(without --no-render) into another folder")
-    return root, found, None
-
-
-def _check_folder(path: Path, option: str, must_exist: bool) -> None:
-    """``path`` given to ``option`` is a folder (or, unless ``must_exist``, is not there yet)."""
-    if path.exists() and not path.is_dir():
-        raise ValueError(f"{option} {path} is a file: give a folder of renders (hotdog/ and not_hotdog/ in it)")
-    if must_exist and not path.is_dir():
-        raise FileNotFoundError(f"{option} {path} does not exist: render it first (drop --no-render), or name the "
-                                f"folder that holds the renders")
-
-
-def _render_now(config, root: Path, sizes):
-    """Render what is missing of ``config`` into ``root`` (nothing without a config: --no-render); the report."""
-    if config is None:
-        return None
-    from hotdog.render import render_dataset
-
-    return render_dataset(root, config, n_jobs=sizes.render_jobs)
-
-
-def _check_study_options(args) -> None:
-    from hotdog import study
-
-    study.trainings(tuple(args.modes))  # e.g. both and synthetic together: refused before any render
-    if args.real_share is not None and not 0 < args.real_share <= 1:
-        raise ValueError(f"--real-share is a fraction of the 799 training photos, in (0, 1], not {args.real_share}")
-    if args.real_share is not None and round(799 * args.real_share) < 1:
-        raise ValueError(f"--real-share {args.real_share} leaves none of the 799 training photos: give a share of "
-                         f"at least {1 / 799:.4f} (one photo)")
-    if args.set and args.modes == ["authentic"]:
-        raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
-    if args.synthetic_stage_from and "both" not in args.modes:
-        raise ValueError("--synthetic-stage-from starts both from a finished synthetic stage: add --modes both, or drop it")
-    if args.set and not args.synthetic:
-        raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
-
-
-def _study(args) -> None:
-    from hotdog import report, settings, study
-
-    sizes = _sizes(args)
-    _check_study_options(args)
-    if args.real_share is not None:
-        sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
-    recipe = settings.recipe(args.recipe or "article")
-    needs_renders = args.modes != ["authentic"]
-    own_renders = needs_renders and args.split_seed is not None  # with a fixed split, each seed renders its own
-    plans = {seed: _study_renders(args, sizes, seed) if needs_renders else (None, None, None)
-             for seed in (args.seeds if own_renders else [0])}
-    if args.force and study.exists(args.name):
-        print(f"--force: study {args.name!r} starts again ({study.start_again(args.name)} finished seeds removed)")
-    for _, recorded, _ in plans.values():  # every setting checked against the finished seeds before any render
-        study.check_settings(args.name, study.planned(sizes, recipe, args.precision, tuple(args.modes), recorded,
-                                                      args.split_seed))
-    rendered = _render_now(plans[0][2], plans[0][0], sizes) if needs_renders and not own_renders else None
-    for seed in args.seeds:
-        print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
-        root, recorded, config = plans[seed if own_renders else 0]
-        if own_renders:
-            rendered = _render_now(config, root, sizes)
-        study.run_seed(args.name, seed, sizes, root, recipe=recipe, precision=args.precision, trained=tuple(args.modes),
-                       render_config=recorded, render_report=rendered, split_seed=args.split_seed,
-                       synthetic_stage_from=args.synthetic_stage_from)
-    print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
-
-
-def _compare(args) -> None:
-    from hotdog import paths, report, study
-
-    names = args.names
-    if not names and paths.studies_dir().is_dir():
-        names = sorted(p.name for p in paths.studies_dir().iterdir() if p.is_dir())
-    if not names:
-        raise FileNotFoundError(f"no studies in {paths.studies_dir()}; run `python -m hotdog study NAME` first")
-    figure = _figure_path(args.figure) if args.figure else None
-    records, damaged = {}, []
-    for name in names:
-        try:
-            records[name] = study.load(name)
-        except DamagedRecord as error:  # the other studies still print; this one is named at the end
-            damaged.append(str(error))
-    names = list(records)
-    summaries = {name: study.summarize(records[name]) for name in names}
-    if figure:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from hotdog import plots
-
-        plots.study_bars(summaries).savefig(figure, dpi=110)
-        print(f"figure: {figure}")
-    comparisons = {}
-    if args.against:
-        reference = records.get(args.against) or study.load(args.against)
-        comparisons = {name: study.versus(records[name], reference) for name in names if name != args.against}
-    if args.markdown:
-        print(report.format_versus_markdown(comparisons, args.against) if args.against
-              else report.format_markdown(summaries))
-    else:
-        for name, summary in summaries.items():
-            print(report.format_summary(summary, title=f"study {name!r}") + "\n")
-        for name, comparison in comparisons.items():
-            print(report.format_versus(comparison, name, args.against) + "\n")
-    if damaged:
-        raise DamagedRecord("left out, damaged: " + "; ".join(damaged))
-
-
-def _figure_path(figure: str) -> Path:
-    """``--figure``'s file, its folder made; a folder given instead of a file is refused before any work."""
-    path = Path(figure)
-    if path.is_dir():
-        raise ValueError(f"--figure {figure} is a folder: give a file name, e.g. {path / 'comparison.png'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _search(args) -> None:
@@ -269,7 +108,7 @@ def _transfer(args) -> None:
         if not args.name:
             raise ValueError("transfer needs a NAME for the renderer variant (its record: results/transfer/NAME.json)")
         config = RenderConfig(n_images=args.images, seed=args.seed,
-                              backgrounds_dir=_backgrounds(args)).without(*args.without).with_settings(args.set)
+                              backgrounds_dir=backgrounds(args)).without(*args.without).with_settings(args.set)
         renders = _transfer_renders(args)
         if renders is not None:  # another variant's renders, as they were made
             from hotdog.render import folder_config
@@ -456,7 +295,7 @@ def _add_study(sub, switches) -> None:
                         "only both; synthetic alone trains on renders only")
     p.add_argument("--force", action="store_true",
                    help="start the study again: its finished seeds (made with other settings) are removed first")
-    p.set_defaults(func=_study)
+    p.set_defaults(func=study_command)
 
 
 def _add_compare(sub) -> None:
@@ -468,7 +307,7 @@ def _add_compare(sub) -> None:
     p.add_argument("--against", default=None, metavar="REFERENCE",
                    help="also each study minus this one (e.g. an ablation against small-bf16), paired by seed "
                         "on the same test photos, with McNemar's test")
-    p.set_defaults(func=_compare)
+    p.set_defaults(func=compare_command)
 
 
 def _add_search(sub) -> None:
@@ -561,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     args = parser().parse_args(argv)
-    warnings.formatwarning = _warning_line
+    formatted, warnings.formatwarning = warnings.formatwarning, _warning_line  # for this command only
     try:
         return args.func(args) or 0
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as error:  # ImportError: no bpy to render with
@@ -571,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nhotdog {args.command}: interrupted; {INTERRUPTED.get(args.command, 'nothing was written')}",
               file=sys.stderr)
         return 130
+    finally:
+        warnings.formatwarning = formatted
 
 
 if __name__ == "__main__":

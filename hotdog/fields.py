@@ -27,6 +27,11 @@ def read_setting(setting: str, names, option: str) -> tuple[str, object]:
         return name, text
 
 
+def is_number(x) -> bool:
+    """An int or a float (not a bool, which Python counts as an int)."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
 def _where(option: str) -> str:
     return {"--set": "hotdog/render/spec.py (RenderConfig)", "--train": "hotdog/train.py (TrainConfig)"}.get(option, "--help")
 

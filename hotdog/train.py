@@ -33,13 +33,10 @@ from hotdog import batches, files, malloc, modes, precision, tricks
 from hotdog.checkpoints import load_model  # noqa: F401  (where the notebooks and scripts have always found it)
 from hotdog.data import TensorImages
 from hotdog.device import default_device
+from hotdog.fields import is_number
 from hotdog.model import BinaryClassifier
 from hotdog.modes import MODES
 from hotdog.seeds import epoch_seed
-
-
-def _number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 @dataclass
@@ -81,14 +78,13 @@ class TrainConfig:
         problems = [f"{name} must be a whole number of epochs, 0 or more, not {getattr(self, name)!r}"
                     for name in ("synthetic_epochs", "finetune_epochs", "authentic_epochs")
                     if not isinstance(getattr(self, name), int) or getattr(self, name) < 0]
-        if not _number(self.learning_rate) or not 0 < self.learning_rate < 10:
+        if not is_number(self.learning_rate) or not 0 < self.learning_rate < 10:
             problems.append(f"learning_rate must be above 0 (and below 10), not {self.learning_rate!r}")
-        if len(self.betas) != 2 or not all(_number(b) and 0 <= b < 1 for b in self.betas):
+        if len(self.betas) != 2 or not all(is_number(b) and 0 <= b < 1 for b in self.betas):
             problems.append(f"betas are two numbers from 0 to 1 (below 1), not {self.betas!r}")
-        if not _number(self.weight_decay) or self.weight_decay < 0:
-            problems.append(f"weight_decay must be 0 or more, not {self.weight_decay!r}")
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            problems.append(f"batch_size must be 1 or more, not {self.batch_size!r}")
+        problems += [f"{name} must be {low} or more, not {getattr(self, name)!r}" for name, low, kind in
+                     (("weight_decay", 0, is_number), ("batch_size", 1, lambda x: isinstance(x, int)))
+                     if not kind(getattr(self, name)) or getattr(self, name) < low]
         if self.precision not in precision.PRECISIONS:
             problems.append(f"precision must be one of {', '.join(precision.PRECISIONS)}, not {self.precision!r}")
         if not 0 <= self.mix_synthetic < 1:

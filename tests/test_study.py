@@ -161,7 +161,8 @@ def test_format_p_keeps_small_p_values_readable():
 def test_a_seed_recorded_before_records_named_their_recipe_is_reused_as_it_is(monkeypatch):
     monkeypatch.setattr(experiment, "train", lambda *a, **k: pytest.fail("trained again"))
     recorded = paths.recorded_studies_dir()
-    record = study.run_seed("small-fp32", 0, settings.sizes("small"), None, root=recorded, precision="fp32",
+    sizes = settings.Sizes(**json.loads((recorded / "small-fp32" / "seed0.json").read_text())["sizes"])
+    record = study.run_seed("small-fp32", 0, sizes, None, root=recorded, precision="fp32",
                             progress=False)
     assert record["recipe"]["name"] == "article" and record["results"] == study.load("small-fp32", recorded)[0]["results"]
 
@@ -189,7 +190,7 @@ def test_a_fixed_split_tests_every_seed_on_the_same_photos_and_the_seed_varies_t
 
 
 def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(monkeypatch, capsys):
-    import hotdog.__main__ as cli
+    import hotdog.study_commands as cli
     from hotdog import report
 
     renders, trained, reports = [], [], []
@@ -200,15 +201,15 @@ def test_a_fixed_split_study_renders_each_seed_its_own_set_whatever_the_order(mo
     monkeypatch.setattr(study, "load", lambda name: [])
     monkeypatch.setattr(study, "summarize", lambda records: {})
     monkeypatch.setattr(report, "format_summary", lambda summary, title: title)
-    cli.main(["study", "order", "--split-seed", "0", "--seeds", "2", "0", "--modes", "both"])
+    main(["study", "order", "--split-seed", "0", "--seeds", "2", "0", "--modes", "both"])
     assert renders == [2, 0] and trained == [(2, "r2"), (0, "r0")]
     assert reports == [{"seconds": 2}, {"seconds": 0}]  # each seed records the render call that made its set
     renders.clear(), trained.clear()
-    cli.main(["study", "order", "--seeds", "2", "0", "--modes", "both"])  # the usual study: one set for all
+    main(["study", "order", "--seeds", "2", "0", "--modes", "both"])  # the usual study: one set for all
     assert renders == [0] and trained == [(2, "r0"), (0, "r0")]
-    assert cli.main(["study", "order", "--modes", "authentic", "--real-share", "2"]) == 1  # checked without renders
+    assert main(["study", "order", "--modes", "authentic", "--real-share", "2"]) == 1  # checked without renders
     assert "--real-share is a fraction" in capsys.readouterr().err
-    assert cli.main(["study", "order", "--modes", "synthetic", "--synthetic-stage-from", "tuned"]) == 1
+    assert main(["study", "order", "--modes", "synthetic", "--synthetic-stage-from", "tuned"]) == 1
     assert "--synthetic-stage-from starts both" in capsys.readouterr().err
 
 
