@@ -8,6 +8,7 @@
     python -m hotdog compare [NAME ...]  # the tables over seeds, from the records
     python -m hotdog search [TRIAL ...]  # the recipe search, on validation photos only
     python -m hotdog transfer NAME       # the renderer's compass: renders alone, scored on split 0's 799 training photos
+    python -m hotdog adapt [TRIAL ...]   # renders plus unlabelled photos: the adaptation trials, on validation photos only
     python -m hotdog evaluate CHECKPOINT [FOLDER]  # accuracy of a model on a folder of photos
     python -m hotdog predict PHOTO [PHOTO ...]     # "Hotdog!" or "Not hotdog!"
 
@@ -98,6 +99,21 @@ def _search(args) -> None:
             print(f"== trial {name}: {search.TRIALS[name].question}")
             search.run_trial(name, synthetic_root=synthetic, precision=args.precision)
     print(search.table(search.load()))
+
+
+def _adapt(args) -> None:
+    from hotdog import adapt_search, paths
+
+    names = args.trials or list(adapt_search.TRIALS)
+    unknown = [n for n in names if n not in adapt_search.TRIALS]
+    if unknown:
+        raise ValueError(f"no trial named {', '.join(unknown)}; the trials are {', '.join(adapt_search.TRIALS)}")
+    if not args.table:
+        synthetic = Path(args.synthetic) if args.synthetic else paths.renders_dir(5000)
+        for name in names:
+            print(f"== adaptation trial {name}")
+            adapt_search.run_trial(name, synthetic, precision=args.precision)
+    print(adapt_search.table(adapt_search.load()))
 
 
 def _transfer(args) -> None:
@@ -321,6 +337,17 @@ def _add_search(sub) -> None:
     p.set_defaults(func=_search)
 
 
+def _add_adapt(sub) -> None:
+    p = sub.add_parser("adapt", help="the adaptation trials: renders plus split 0's training photos without their "
+                                     "labels, scored on validation photos only (results/adapt-search)")
+    p.add_argument("trials", nargs="*", help="trials to run (default: all; see hotdog/adapt_search.py)")
+    p.add_argument("--synthetic", default=None, help="the renders (default: data/synthetic_5000; python -m hotdog "
+                                                     "render --images 5000 --dest data/synthetic_5000)")
+    _precision_option(p)
+    p.add_argument("--table", action="store_true", help="only print the table of the finished trials")
+    p.set_defaults(func=_adapt)
+
+
 def _add_transfer(sub, switches) -> None:
     p = sub.add_parser("transfer", help="the renderer's compass: train on renders alone, score AUC on the 799 "
                                         "training photos of split seed 0 (results/transfer/NAME.json)")
@@ -375,6 +402,7 @@ def parser() -> argparse.ArgumentParser:
     _add_compare(sub)
     _add_search(sub)
     _add_transfer(sub, RANDOMIZATIONS)
+    _add_adapt(sub)
     _add_evaluate_and_predict(sub)
     return top
 
@@ -387,6 +415,7 @@ INTERRUPTED = {  # what Ctrl-C leaves behind, and how to go on
     "study": "finished seeds and the epochs of the seed in training are kept; the same command goes on from there",
     "download": "the files that arrived whole are kept; the same command fetches the rest",
     "transfer": "the renders and the finished seeds are kept; the same command goes on from there",
+    "adapt": "finished trials and the start model are kept, a trial cut off goes on from its last epoch",
     "search": "finished trials and the epochs of the trial in training are kept; the same command goes on from there",
 }
 

@@ -128,6 +128,8 @@ def _continue(differ: list[str], recorded: dict) -> str:
             return f"--modes {' '.join(recorded['modes'])}"
         if section == "sizes":
             return f"--size {recorded['sizes']['name']} (with its epochs, renders and photos)"
+        if name == "renders":  # renders whose folder does not say how they were made
+            return "renders whose folder records its settings (python -m hotdog render writes render_config.json)"
         return None
 
     rendered = [name.partition(".")[2] for name in differ if name.startswith("renders.")]
