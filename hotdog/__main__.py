@@ -86,34 +86,33 @@ def _train(args) -> None:
     print(f"checkpoints and record in {out}")
 
 
-def _search(args) -> None:
-    from hotdog import paths, search
+def _trials(args, module, title) -> None:
+    """Run the named trials of ``module`` (:mod:`hotdog.search` or :mod:`hotdog.adapt_search`; all by default)
+    that are not finished, unless ``--table``; then print its table."""
+    from hotdog import paths
 
-    names = args.trials or list(search.TRIALS)
-    unknown = [n for n in names if n not in search.TRIALS]
+    names = args.trials or list(module.TRIALS)
+    unknown = [n for n in names if n not in module.TRIALS]
     if unknown:
-        raise ValueError(f"no trial named {', '.join(unknown)}; the trials are {', '.join(search.TRIALS)}")
+        raise ValueError(f"no trial named {', '.join(unknown)}; the trials are {', '.join(module.TRIALS)}")
     if not args.table:
         synthetic = Path(args.synthetic) if args.synthetic else paths.renders_dir(5000)
         for name in names:
-            print(f"== trial {name}: {search.TRIALS[name].question}")
-            search.run_trial(name, synthetic_root=synthetic, precision=args.precision)
-    print(search.table(search.load()))
+            print(f"== {title(name)}")
+            module.run_trial(name, synthetic_root=synthetic, precision=args.precision)
+    print(module.table(module.load()))
+
+
+def _search(args) -> None:
+    from hotdog import search
+
+    _trials(args, search, lambda name: f"trial {name}: {search.TRIALS[name].question}")
 
 
 def _adapt(args) -> None:
-    from hotdog import adapt_search, paths
+    from hotdog import adapt_search
 
-    names = args.trials or list(adapt_search.TRIALS)
-    unknown = [n for n in names if n not in adapt_search.TRIALS]
-    if unknown:
-        raise ValueError(f"no trial named {', '.join(unknown)}; the trials are {', '.join(adapt_search.TRIALS)}")
-    if not args.table:
-        synthetic = Path(args.synthetic) if args.synthetic else paths.renders_dir(5000)
-        for name in names:
-            print(f"== adaptation trial {name}")
-            adapt_search.run_trial(name, synthetic, precision=args.precision)
-    print(adapt_search.table(adapt_search.load()))
+    _trials(args, adapt_search, lambda name: f"adaptation trial {name}")
 
 
 def _transfer(args) -> None:

@@ -213,14 +213,7 @@ def _epoch(model, optimizer, scheduler, scaler, chosen, config, supervised, pool
             answers = model(views.labelled(supervised.images[rows], generator))
             supervised_loss = bce(answers.float(), supervised.labels[rows].float())
             unlabelled_loss, counted = _unlabelled_loss(model, config, photos, views, generator, state)
-        loss = supervised_loss + config.unlabelled_weight * unlabelled_loss
-        if scaler is not None:
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
-        else:
-            loss.backward()
-            optimizer.step()
+        precision.step_on(supervised_loss + config.unlabelled_weight * unlabelled_loss, optimizer, scaler)
         if scheduler is not None:
             scheduler.step()
         state["steps"] += 1

@@ -75,3 +75,15 @@ def _named(device: torch.device) -> str:
     if device.type == "cuda":
         return f"GPU ({torch.cuda.get_device_name(device)}, compute capability {'.'.join(map(str, torch.cuda.get_device_capability(device)))})"
     return device.type.upper()
+
+
+def step_on(loss, optimizer, scaler=None) -> None:
+    """Backpropagate ``loss`` and step ``optimizer``; with a float16 ``GradScaler``, scaled so that small
+    gradients do not vanish."""
+    if scaler is not None:
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+    else:
+        loss.backward()
+        optimizer.step()

@@ -168,13 +168,7 @@ def train_one_epoch(model: nn.Module, loader, optimizer: torch.optim.Optimizer,
             output = model(data)
         loss = criterion(output.float(), tricks.smooth(label, smoothing))
         rate = optimizer.param_groups[0]["lr"]
-        if scaler is not None:  # float16: scale the loss so that small gradients do not vanish
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
-        else:
-            loss.backward()
-            optimizer.step()
+        precision.step_on(loss, optimizer, scaler)
         if scheduler is not None:  # a tuned recipe's learning-rate schedule (hotdog.tricks)
             scheduler.step()
         if ema is not None:  # and its moving average of the weights

@@ -82,10 +82,9 @@ def table() -> str:
             acc, auc = (metrics.over_seeds([s[i] for s in scores]) for i in (0, 1))
             cells.append(f"{acc['mean']:.1%} (AUC {auc['mean']:.3f})")
         gain = metrics.over_seeds([last_validation(r, "both")[0] - last_validation(r, "authentic")[0] for r in records])
-        low, high = gain.get("interval95", (gain["mean"], gain["mean"]))
+        spread = (f" ({gain['interval95'][0]:+.1%} to {gain['interval95'][1]:+.1%})" if len(records) > 1 else "")
         minutes = sum(r["timings_seconds"]["total"] for r in records) / len(records) / 60
-        lines.append(f"| {name} | {len(records)} | {minutes:.1f} | {' | '.join(cells)} | "
-                     f"{gain['mean']:+.1%} ({low:+.1%} to {high:+.1%}) |")
+        lines.append(f"| {name} | {len(records)} | {minutes:.1f} | {' | '.join(cells)} | {gain['mean']:+.1%}{spread} |")
     return "\n".join(lines)
 
 
