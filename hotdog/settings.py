@@ -4,7 +4,8 @@ Every notebook and the main job read their sizes (images to render, epochs) from
 name with the ``HOTDOG_SIZE`` environment variable:
 
 * ``tiny``  - for CI (nbval): a handful of renders, one short epoch each; proves the code runs.
-* ``small`` - the default on a CPU (the main job and the committed notebooks): minutes on a laptop.
+* ``small`` - the default on a CPU (the main job and the committed notebooks): about ten minutes on a
+  2-core laptop, with the ``tuned`` recipe (chosen on validation photos by ``scripts/choose_small.py``).
 * ``article`` - the article's own schedule: 5,000 renders, 10 synthetic epochs, then 20 fine-tuning
   epochs ("both"), and 30 epochs for "authentic" alone. The default on a CUDA GPU, where it takes
   minutes, and there with the ``tuned`` recipe (:func:`default_recipe`): the project's answer.
@@ -37,8 +38,10 @@ class Sizes:
 PRESETS: dict[str, Sizes] = {
     "tiny": Sizes("tiny", n_synthetic=32, synthetic_epochs=1, finetune_epochs=1, authentic_epochs=1,
                   authentic_train_limit=96, batch_size=16),
-    # the article's 1 : 2 : 3 ratio of epochs, scaled down to about ten minutes on a 2-core CPU
-    "small": Sizes("small", n_synthetic=800, synthetic_epochs=2, finetune_epochs=4, authentic_epochs=6),
+    # about ten minutes on a 2-core CPU in bf16: 1,000 renders; with the tuned recipe (its default) 6 epochs of
+    # renders, 15 of photos and renders mixed, 20 of photos alone. Chosen among candidates on split 0's
+    # validation photos over three seeds (scripts/choose_small.py, results/small-choice).
+    "small": Sizes("small", n_synthetic=1000, synthetic_epochs=6, finetune_epochs=3, authentic_epochs=6),
     "article": Sizes("article", n_synthetic=5000, synthetic_epochs=10, finetune_epochs=20, authentic_epochs=30),
 }
 
@@ -105,11 +108,17 @@ def current_size_name() -> str:
     return name
 
 
+RECIPE_OF_SIZE = {"tiny": "article", "small": "tuned", "article": "article"}  # what each preset was made for
+
+
 def default_recipe(size: str | None = None) -> str:
-    """The recipe of a run that names none: ``tuned`` where the size too is the device's default on a GPU
-    (no ``size`` given, no ``$HOTDOG_SIZE``), since there the article's schedule takes minutes and the tuned
-    recipe is what the five-seed studies found renders help with; else the article's own."""
-    return "tuned" if size is None and not os.environ.get("HOTDOG_SIZE") and on_gpu() else "article"
+    """The recipe of a run that names none: the one its size was made for (``small``: ``tuned``; ``tiny``
+    and an asked-for ``article``: the article's own), and ``tuned`` where the article's schedule is the
+    device's default (a CUDA GPU, no ``size``, no ``$HOTDOG_SIZE``): there it takes minutes, and the tuned
+    recipe is what the five-seed studies found renders help with."""
+    if size is None and not os.environ.get("HOTDOG_SIZE") and on_gpu():
+        return "tuned"
+    return RECIPE_OF_SIZE[size or current_size_name()]
 
 
 def choice(size: str | None = None, recipe: str | None = None) -> str:
@@ -119,7 +128,7 @@ def choice(size: str | None = None, recipe: str | None = None) -> str:
         why = f"size {name!r} ({'--size' if size else 'HOTDOG_SIZE'})"
     else:
         why = f"size {name!r} (the default on {'this CUDA GPU' if on_gpu() else 'a CPU'}; --size or HOTDOG_SIZE to change)"
-    if name == "article" and chosen == "article" and on_gpu():
+    if name == "article" and chosen == "article":
         hint = "; --recipe tuned for the project's answer"
     elif name != "article":
         hint = "; --size article --recipe tuned for the project's answer (hours on a CPU, minutes on a GPU)"

@@ -57,11 +57,13 @@ def test_unset_the_size_and_recipe_follow_the_device(monkeypatch):
     monkeypatch.delenv("HOTDOG_SIZE", raising=False)
     monkeypatch.setattr(settings, "on_gpu", lambda: True)
     assert settings.sizes().name == "article" and settings.default_recipe() == "tuned"
-    assert settings.default_recipe("small") == "article"  # a size asked for keeps the article's recipe
+    assert settings.default_recipe("article") == "article"  # the article's size asked for: the article's recipe
+    assert settings.default_recipe("small") == "tuned" and settings.default_recipe("tiny") == "article"
     assert "CUDA GPU" in settings.choice() and "'tuned' (the default here)" in settings.choice()
     monkeypatch.setattr(settings, "on_gpu", lambda: False)
-    assert settings.sizes().name == "small" and settings.default_recipe() == "article"
-    assert "--size article --recipe tuned" in settings.choice()
+    assert settings.sizes().name == "small" and settings.default_recipe() == "tuned"
+    assert "--size article --recipe tuned" in settings.choice() and "'tuned' (the default here)" in settings.choice()
+    assert "--recipe tuned for the project's answer" in settings.choice("article")
     monkeypatch.setenv("HOTDOG_SIZE", "tiny")
     monkeypatch.setattr(settings, "on_gpu", lambda: True)
     assert settings.sizes().name == "tiny" and settings.default_recipe() == "article"
@@ -73,8 +75,8 @@ def test_the_main_jobs_closing_words_say_where_renders_help():
     from hotdog import study
 
     tuned = study.summarize(study.load("tuned", paths.recorded_studies_dir()))["regimes"]
-    words = closing_words({"both": {"accuracy": 0.6}, "authentic": {"accuracy": 0.65}}, "small", "article")
-    assert "did not help" in words and "--size article --recipe tuned" in words
+    words = closing_words({"both": {"accuracy": 0.6}, "authentic": {"accuracy": 0.65}}, "small", "tuned")
+    assert "did not help" in words and "no answer" in words and "--size article --recipe tuned" in words
     assert f"{tuned['both']['mean']:.1%}" in words and f"{tuned['authentic']['mean']:.1%}" in words
     words = closing_words({"both": {"accuracy": 0.8}, "authentic": {"accuracy": 0.7}}, "article", "tuned")
     assert "renders helped" in words and "one seed of it is this run" in words
