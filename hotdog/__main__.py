@@ -25,7 +25,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hotdog.arguments import COUNT, SEED, SIZES
+from hotdog.arguments import COUNT, LABELS, SEED, SIZES
 from hotdog.arguments import name as NAME
 from hotdog.provenance import DamagedRecord
 from hotdog.study_commands import backgrounds, compare_command, sizes_from, study_command
@@ -81,7 +81,8 @@ def _train(args) -> None:
                          f"to replace it, or --out NEW_FOLDER to keep it")
     record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",
                       synthetic_root=Path(args.synthetic) if args.synthetic else paths.synthetic_dir(),
-                      recipe=settings.recipe(args.recipe or "article"), precision=args.precision, trained=(args.mode,))
+                      recipe=settings.recipe(args.recipe or "article"), precision=args.precision, trained=(args.mode,),
+                      labels=args.labels)
     print(report.format_table(record.results))
     print(f"checkpoints and record in {out}")
 
@@ -265,8 +266,10 @@ def _add_render(sub, switches) -> None:
 
 def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train the article's network one way and test it on the held-out real photos")
-    p.add_argument("mode", choices=["authentic", "synthetic", "both"],
-                   help="authentic: real photos only; synthetic: renders only; both: renders, then real photos")
+    p.add_argument("mode", choices=["authentic", "synthetic", "both", "adapted"],
+                   help="authentic: real photos only; synthetic: renders only; both: renders, then real photos; "
+                        "adapted: renders plus the real training photos without their labels")
+    _labels_option(p)
     _size_option(p, help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
     p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage (default: the preset's)")
     p.add_argument("--photos", type=COUNT, default=None,
@@ -278,6 +281,12 @@ def _add_train(sub) -> None:
     p.add_argument("--force", action="store_true", help="replace a finished model of this mode in the --out folder")
     _training_options(p)
     p.set_defaults(func=_train)
+
+
+def _labels_option(p) -> None:
+    p.add_argument("--labels", type=LABELS, default=None, metavar="K",
+                   help="only K of the training photos keep their labels (by class, drawn by the seed); adapted also "
+                        "learns from the rest without theirs (default: authentic and both use every label, adapted none)")
 
 
 def _add_study(sub, switches) -> None:
@@ -305,9 +314,12 @@ def _add_study(sub, switches) -> None:
     p.add_argument("--synthetic-stage-from", default=None, metavar="STUDY",
                    help="start both from this study's finished synthetic stage of the same seed, when every setting "
                         "it depends on is the same (e.g. --real-share studies from the full study)")
-    p.add_argument("--modes", nargs="+", choices=["both", "authentic", "synthetic"], default=["both", "authentic"],
+    p.add_argument("--modes", nargs="+", choices=["both", "authentic", "synthetic", "adapted"],
+                   default=["both", "authentic"],
                    help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need "
-                        "only both; synthetic alone trains on renders only")
+                        "only both; synthetic alone trains on renders only; adapted: renders plus the training photos "
+                        "without their labels (also gives the synthetic model)")
+    _labels_option(p)
     p.add_argument("--force", action="store_true",
                    help="start the study again: its finished seeds (made with other settings) are removed first")
     p.set_defaults(func=study_command)

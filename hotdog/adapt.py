@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from hotdog import augment, batches, precision, tricks
-from hotdog.data import TensorImages, normalize
+from hotdog.data import TensorImages, normalize, unlabelled
 from hotdog.seeds import derive
 
 METHODS = ("adabn", "fixmatch", "shot-im")
@@ -65,11 +65,6 @@ class AdaptConfig:
             raise ValueError("AdaptConfig: " + "; ".join(problems))
 
 
-def unlabelled(photos: TensorImages) -> TensorImages:
-    """``photos`` with every label replaced by -1: what adaptation may know of them."""
-    return TensorImages(photos.images, torch.full_like(photos.labels, -1), photos.paths)
-
-
 @torch.no_grad()
 def recompute_batchnorm(model: nn.Module, photos: TensorImages, device: torch.device, batch_size: int = 128) -> nn.Module:
     """AdaBN: each BatchNorm layer's running statistics replaced by their average over ``photos`` (the
@@ -85,6 +80,9 @@ def recompute_batchnorm(model: nn.Module, photos: TensorImages, device: torch.de
     for layer, momentum in zip(layers, momenta):
         layer.momentum = momentum
     return model.eval()
+
+
+CHOSEN = AdaptConfig("fixmatch", epochs=30)  # the adapted regime's method (python -m hotdog adapt chose it)
 
 
 def entropy(p: torch.Tensor) -> torch.Tensor:

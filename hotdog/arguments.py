@@ -27,6 +27,7 @@ def whole(minimum: int, maximum: int | None = None, what: str = "a whole number"
 
 COUNT = whole(1)  # images, photos, epochs, samples, jobs: at least one
 SEED = whole(0, MAX_SEED, "a seed, a whole number")
+LABELS = whole(0, 799, "how many of the 799 training photos keep their labels: a whole number")
 
 
 def name(text: str) -> str:

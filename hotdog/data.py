@@ -324,7 +324,24 @@ def carve(dataset: Dataset, n: int, seed: int = 0, stratified: bool = False) -> 
     return Subset(dataset, sorted(order[n:])), Subset(dataset, sorted(order[:n]))
 
 
-def _carve_stratified(dataset: Dataset, n: int, seed: int) -> tuple[Dataset, Dataset]:
+def labelled_share(dataset: Dataset, labels: int, seed: int) -> tuple[Dataset, Dataset]:
+    """``dataset`` (the training photos) as (``labels`` photos that keep their labels, the rest): the
+    labelled ones drawn by class in proportion, by ``seed``, so each seed of a study labels other photos."""
+    if not 0 <= labels <= len(dataset):
+        raise ValueError(f"--labels must be from 0 to the {len(dataset)} training photos, not {labels}")
+    if labels in (0, len(dataset)):
+        everything, none = Subset(dataset, list(range(len(dataset)))), Subset(dataset, [])
+        return (everything, none) if labels else (none, everything)
+    rest, chosen = _carve_stratified(dataset, labels, seed, stream="labels")
+    return chosen, rest
+
+
+def unlabelled(photos: "TensorImages") -> "TensorImages":
+    """``photos`` with every label replaced by -1: what a run may know of photos it is told are unlabelled."""
+    return TensorImages(photos.images, torch.full_like(photos.labels, -1), photos.paths)
+
+
+def _carve_stratified(dataset: Dataset, n: int, seed: int, stream: str = "validation") -> tuple[Dataset, Dataset]:
     from hotdog.seeds import generator
 
     if isinstance(dataset, TensorImages):
@@ -332,7 +349,7 @@ def _carve_stratified(dataset: Dataset, n: int, seed: int) -> tuple[Dataset, Dat
     else:
         folder, indices = _folder_and_indices(dataset)
         labels = [folder.targets[i] for i in indices]
-    rng, chosen = generator(seed, "validation"), []
+    rng, chosen = generator(seed, stream), []
     for label in sorted(set(labels)):
         members = [i for i, y in enumerate(labels) if y == label]
         take = round(n * len(members) / len(labels)) if label != max(labels) else n - len(chosen)
@@ -382,26 +399,35 @@ class Prepared:
     authentic_root: Path
     validation: TensorImages | None = None
     synthetic: TensorImages | None = None
+    unlabelled: TensorImages | None = None  # training photos without their labels (--labels K: all but K)
     skipped: list = field(default_factory=list)  # real photos left out as unreadable: (path, reason)
 
     def training(self) -> dict[str, TensorImages]:
         """What :func:`hotdog.train.train` takes: ``authentic`` and, if there are renders, ``synthetic``."""
         return {"authentic": self.authentic_train, **({"synthetic": self.synthetic} if self.synthetic is not None else {})}
 
+    def unlabelled_photos(self) -> TensorImages:
+        """What adaptation learns from without labels: the photos ``--labels`` left unlabelled, else every
+        training photo, its label hidden."""
+        return self.unlabelled if self.unlabelled is not None else unlabelled(self.authentic_train)
+
     def test_photos(self) -> list[str]:
         """The test photos' paths relative to the real-photo folder (the same on every machine)."""
         return [os.path.relpath(p, self.authentic_root) for p in self.test.paths]
 
     def describe(self) -> str:
-        return (f"{len(self.synthetic or [])} synthetic images, {len(self.authentic_train)} real training photos, "
+        hidden = f" (and {len(self.unlabelled)} without their labels)" if self.unlabelled is not None else ""
+        return (f"{len(self.synthetic or [])} synthetic images, {len(self.authentic_train)} real training photos{hidden}, "
                 f"{len(self.validation or [])} validation photos, {len(self.test)} real test photos")
 
 
 def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_limit: int | None = None,
-            validation_photos: int = 0, stratified: bool = False, progress: bool = True) -> Prepared:
+            validation_photos: int = 0, stratified: bool = False, labels: int | None = None,
+            labels_seed: int | None = None, progress: bool = True) -> Prepared:
     """Split the real photos 799/199 by ``seed``, keep the first ``photo_limit`` training photos (all if
-    None), carve ``validation_photos`` off them, and decode everything once, with the renders in
-    ``synthetic_root`` if one is given."""
+    None), carve ``validation_photos`` off them, keep the labels of ``labels`` of the rest (by class, drawn
+    by ``labels_seed``, default ``seed``; None: all) and hide the others', and decode everything once,
+    with the renders in ``synthetic_root`` if one is given."""
     photos = authentic()
     train_set, test_set = split(photos, seed=seed)
     if photo_limit is not None:  # the first N training photos, decoded alone
@@ -414,6 +440,9 @@ def prepare(seed: int = 0, synthetic_root: str | Path | None = None, *, photo_li
     if validation_photos:
         train_set, validation_set = carve(train_set, validation_photos, seed=seed, stratified=stratified)
         prepared.validation = cache(validation_set, progress=progress)
+    if labels is not None:
+        train_set, rest = labelled_share(train_set, labels, seed if labels_seed is None else labels_seed)
+        prepared.unlabelled = unlabelled(cache(rest, progress=progress))
     prepared.authentic_train = cache(train_set, progress=progress)
     if synthetic_root is not None:
         prepared.synthetic = cache(synthetic(synthetic_root), progress=progress)

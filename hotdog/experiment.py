@@ -52,6 +52,9 @@ class RunRecord:
     article: dict = field(default_factory=lambda: dict(metrics.ARTICLE))
     split_seed: int | None = None  # the split's seed when it is not ``seed`` (a study with a fixed split)
     synthetic_stage_from: str | None = None  # the record whose finished synthetic stage ``both`` started from
+    labels: int | None = None  # training photos that kept their labels (--labels); None: all
+    n_unlabelled: int = 0  # training photos whose labels were hidden
+    adaptation: dict | None = None  # the adapted regime's hotdog.adapt.AdaptConfig, when trained
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -100,35 +103,35 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
              synthetic_root: Path | None = None, recipe: settings.Recipe | None = None, precision: str = "auto",
              trained: tuple[str, ...] = modes.TRAINED, study: str | None = None, render_config: dict | None = None,
              render_report: dict | None = None, reuse: bool = False, split_seed: int | None = None,
-             synthetic_stage_from: Path | None = None, progress: bool = True) -> RunRecord:
+             synthetic_stage_from: Path | None = None, labels: int | None = None, adaptation=None,
+             progress: bool = True) -> RunRecord:
     """Train ``trained`` (e.g. ``("both", "authentic")``) on split ``seed`` with ``sizes``, ``recipe``
     (default: the article's) and ``precision``; test on that split's held-out photos; write the record
     to ``record_path`` and the models to ``checkpoints``. With ``reuse``, a record already at
     ``record_path`` is returned as it is (a study's finished seed); a run cut off mid-training resumes
     from its last epoch either way. ``split_seed`` fixes the 799/199 split while ``seed`` varies the
     initialisation and the batches (default: ``seed`` does both). ``synthetic_stage_from`` (another run's
-    record) lends ``both`` its finished synthetic stage (:mod:`hotdog.head_start`)."""
+    record) lends ``both`` its finished synthetic stage (:mod:`hotdog.head_start`). ``labels`` keeps the labels
+    of that many training photos (by class, drawn by ``seed``) and hides the rest's; ``adapted`` learns from
+    those (:func:`train_adapted`, with ``adaptation``, default :data:`hotdog.adapt.CHOSEN`)."""
     if reuse and record_path.exists():
         return RunRecord.read(record_path)
-    trained = modes.check(trained)
+    trained = check_labels(modes.check(trained), labels)
     recipe = recipe or settings.recipe("article")
     config = TrainConfig.for_sizes(sizes, recipe, seed=seed, precision=precision)
     timings, start = {}, time.perf_counter()
     rendered = synthetic_root if any(m != "authentic" for m in trained) else None
     prepared = data.prepare(seed if split_seed is None else split_seed, rendered,
                             photo_limit=sizes.authentic_train_limit, validation_photos=recipe.validation_photos,
-                            stratified=recipe.stratified,
+                            stratified=recipe.stratified, labels=labels, labels_seed=seed,
                             progress=progress)
     timings["load"] = time.perf_counter() - start
     print(prepared.describe())
-    if synthetic_stage_from is not None and "both" in trained:
-        _start_from(synthetic_stage_from, checkpoints, config, prepared, render_config, split_seed)
-    histories = {}
-    for mode in trained:
-        t = time.perf_counter()
-        _, history = train(mode, prepared.training(), config, test=prepared.test, validation=prepared.validation,
-                           checkpoint_dir=checkpoints, progress=progress)
-        histories[mode], timings[f"train_{mode}"] = history.to_json(), time.perf_counter() - t
+    if synthetic_stage_from is not None and {"both", "adapted"} & set(trained):
+        _start_from(synthetic_stage_from, checkpoints, config, prepared, render_config, split_seed, trained)
+    adaptation = adaptation_for(trained, seed, precision, adaptation)
+    histories = {mode: _trained(mode, prepared, config, adaptation, checkpoints, reuse, timings, progress)
+                 for mode in sorted(trained, key=lambda m: m == "adapted")}  # adapted last: it starts from both's stage
     t = time.perf_counter()
     results = evaluate_checkpoints(checkpoints, prepared.test, modes.produced(trained))
     timings["evaluate"], timings["total"] = time.perf_counter() - t, time.perf_counter() - start
@@ -141,9 +144,76 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
         autocast=choose_precision(config.precision, device).recorded, split_seed=split_seed,
-        synthetic_stage_from=_lender_name(synthetic_stage_from) if synthetic_stage_from and "both" in trained else None)
+        synthetic_stage_from=_lender_name(synthetic_stage_from) if synthetic_stage_from and {"both", "adapted"} & set(trained)
+        else None,
+        labels=labels, n_unlabelled=len(prepared.unlabelled_photos()) if "adapted" in trained or labels is not None else 0,
+        adaptation=asdict(adaptation) if adaptation is not None else None)
     files.write_json(record_path, record.to_json(), indent=1, default=str)
     return RunRecord.read(record_path)  # exactly what a later call reads back
+
+
+def _trained(mode: str, prepared: data.Prepared, config: TrainConfig, adaptation, checkpoints: Path, reuse: bool,
+             timings: dict, progress: bool) -> dict:
+    """Train ``mode`` and return its history; with ``reuse`` (a study's seed), a mode this seed finished before
+    it was cut off is read back instead (its model and history are in ``checkpoints``)."""
+    history = checkpoints / f"{mode}.history.json"
+    if reuse and history.exists() and modes.checkpoint(checkpoints, mode).exists():
+        print(f"{mode}: finished before, in {checkpoints}")
+        return json.loads(history.read_text())
+    t = time.perf_counter()
+    if mode == "adapted":
+        out = train_adapted(prepared, config, adaptation, checkpoints, progress)
+    else:
+        out = train(mode, prepared.training(), config, test=prepared.test, checkpoint_dir=checkpoints,
+                    validation=prepared.validation, progress=progress)[1].to_json()
+    timings[f"train_{mode}"] = time.perf_counter() - t
+    return out
+
+
+def check_labels(trained: tuple[str, ...], labels: int | None) -> tuple[str, ...]:
+    """``trained`` if ``labels`` leaves each of them something to learn from; else a ValueError naming
+    the option."""
+    if labels is not None and (not isinstance(labels, int) or isinstance(labels, bool) or labels < 0):
+        raise ValueError(f"--labels is how many training photos keep their labels: a whole number from 0, not {labels!r}")
+    if labels == 0 and {"authentic", "both"} & set(trained):
+        raise ValueError("--labels 0 leaves authentic and both no labelled photo to train on: train --modes adapted "
+                         "(renders plus unlabelled photos; it gives the renders-only model too), or give --labels 1 or more")
+    return trained
+
+
+def adaptation_for(trained, seed: int, precision: str, adaptation=None):
+    """The adapted regime's settings with this run's seed and precision (None when it is not trained)."""
+    from dataclasses import replace
+
+    from hotdog import adapt
+
+    if "adapted" not in trained:
+        return None
+    return replace(adaptation or adapt.CHOSEN, seed=seed, precision=precision)
+
+
+def train_adapted(prepared: data.Prepared, config: TrainConfig, adaptation, checkpoints: Path, progress: bool) -> dict:
+    """The ``adapted`` model: the ``synthetic`` model of this run (trained here unless ``both`` or a lent stage
+    left it in ``checkpoints``) adapted to the unlabelled training photos, with any labelled ones beside the
+    renders; saved under its checkpoint name. Returns its history (one row per adaptation epoch)."""
+    from hotdog import adapt
+    from hotdog.train import save_atomic
+
+    start, stage = modes.checkpoint(checkpoints, "synthetic"), None
+    if not start.exists():
+        stage = train("synthetic", {"synthetic": prepared.synthetic}, config, checkpoint_dir=checkpoints,
+                      test=prepared.test, progress=progress)[1].to_json()
+    elif (checkpoints / "synthetic.history.json").exists():  # trained here before this run was cut off
+        stage = json.loads((checkpoints / "synthetic.history.json").read_text())
+    labelled = prepared.authentic_train if prepared.unlabelled is not None else None
+    model, rows = adapt.adapt(load_model(start), prepared.synthetic, prepared.unlabelled_photos(), adaptation,
+                              labelled=labelled, validation=prepared.validation,
+                              resume=checkpoints / "adapted.resume.pt", progress=progress)
+    history = {"mode": "adapted", "config": asdict(adaptation), "epochs": rows, **({"start": stage} if stage else {})}
+    save_atomic({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, modes.checkpoint(checkpoints, "adapted"))
+    files.write_json(checkpoints / "adapted.history.json", history, indent=1)
+    (checkpoints / "adapted.resume.pt").unlink(missing_ok=True)
+    return history
 
 
 def _lender_name(lender: Path) -> str:
@@ -151,10 +221,20 @@ def _lender_name(lender: Path) -> str:
     return f"{Path(lender).parent.name}/{Path(lender).name}"
 
 
-def _start_from(lender: Path, checkpoints: Path, config: TrainConfig, prepared, render_config, split_seed) -> None:
+def _start_from(lender: Path, checkpoints: Path, config: TrainConfig, prepared, render_config, split_seed,
+                trained=("both",)) -> None:
     """Borrow ``lender``'s synthetic stage unless ``both`` has begun or finished here already; a ``both`` begun
-    here another way is refused, so the record never names a lender the run did not start from."""
+    here another way is refused, so the record never names a lender the run did not start from. A run that
+    trains ``adapted`` without ``both`` takes only the stage's model, to start from."""
     from hotdog import head_start
+
+    if "both" not in trained:
+        if not modes.checkpoint(checkpoints, "synthetic").exists():
+            head_start.lend_weights(lender, checkpoints, config, str(default_device(config.device)),
+                                    n_synthetic=len(prepared.synthetic or []), render_config=render_config,
+                                    split_seed=split_seed)
+            print(f"adapted: starts from the synthetic stage of {lender}")
+        return
 
     resume = checkpoints / "both.resume.pt"
     if resume.exists():

@@ -62,13 +62,36 @@ def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_
 def _stage_trainer(record: dict) -> str | None:
     """The run of ``record`` that trained the synthetic stage: ``both``, or ``synthetic`` in a renders-alone
     study, which trains the same stage with the same draws (stage 0 of the same seed) and saves the same model."""
-    return next((mode for mode in ("both", "synthetic") if mode in record.get("histories", {})), None)
+    histories = record.get("histories", {})
+    if "start" in histories.get("adapted", {}):  # an adapted run that trained the stage itself, its history kept
+        return "adapted"
+    return next((mode for mode in ("both", "synthetic") if mode in histories), None)
+
+
+def stage_epochs(record: dict) -> list[dict]:
+    """The synthetic stage's epochs in the history of the run of ``record`` that trained it."""
+    trainer = record["histories"][_stage_trainer(record)]
+    return [row for row in trainer.get("start", trainer)["epochs"] if row["stage"] == "synthetic"]
 
 
 def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *, n_synthetic: int,
            render_config: dict | None, split_seed: int | None) -> None:
     """Make ``checkpoints`` hold ``lender``'s (a ``seed<k>.json``) finished synthetic stage, as a resume file
     that :func:`hotdog.train.train` goes on from. Raises ``ValueError`` naming every setting that differs."""
+    import torch
+
+    record = lend_weights(lender, checkpoints, config, device, n_synthetic=n_synthetic, render_config=render_config,
+                          split_seed=split_seed)
+    model = new_model(config.seed)
+    model.load_state_dict(torch.load(modes.checkpoint(checkpoints, "synthetic"), map_location="cpu"))
+    write_resume(checkpoints / "both.resume.pt", "both", model, replace(config, device=device), stage_epochs(record),
+                 stage=1, borrowed_from=str(lender))
+
+
+def lend_weights(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *, n_synthetic: int,
+                 render_config: dict | None, split_seed: int | None) -> dict:
+    """Copy ``lender``'s finished synthetic model into ``checkpoints`` (where ``adapted`` starts from it), once
+    every setting it depends on is checked; returns the lender's record."""
     import torch
 
     from hotdog.precision import choose
@@ -82,10 +105,6 @@ def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *,
     if problems:
         raise ValueError(f"{lender} cannot lend its synthetic stage: " + "; ".join(problems) +
                          ". Drop --synthetic-stage-from to train the stage here, or name a study run with these settings")
-    model = new_model(config.seed)
-    model.load_state_dict(torch.load(weights, map_location="cpu"))
-    epochs = [row for row in record["histories"][_stage_trainer(record)]["epochs"] if row["stage"] == "synthetic"]
     checkpoints.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(weights, modes.checkpoint(checkpoints, "synthetic"))
-    write_resume(checkpoints / "both.resume.pt", "both", model, replace(config, device=device), epochs, stage=1,
-                 borrowed_from=str(lender))
+    return record

@@ -4,6 +4,10 @@
 then real photos. Training ``both`` also yields the ``synthetic`` model (its state after the
 synthetic stage), as the article's own ``train('both')`` saves ``binary_classifier`` midway, so a
 run trains at most ``both`` and ``authentic`` and tests all three.
+
+A fourth regime is the project's own: ``adapted``, the renders-only model adapted to the training photos
+*without their labels* (:mod:`hotdog.adapt`); it starts from the ``synthetic`` model, so it yields that
+model too.
 """
 
 from __future__ import annotations
@@ -11,16 +15,19 @@ from __future__ import annotations
 from pathlib import Path
 
 MODES = ("synthetic", "authentic", "both")  # the order of the article's table
-MODE_LABELS = {"synthetic": "synthetic only", "authentic": "authentic only", "both": "synthetic, then authentic"}
-CHECKPOINT_NAMES = {  # the article's file names
+REGIMES = MODES + ("adapted",)  # the article's three and the project's fourth
+MODE_LABELS = {"synthetic": "synthetic only", "authentic": "authentic only", "both": "synthetic, then authentic",
+               "adapted": "synthetic + unlabelled photos"}
+CHECKPOINT_NAMES = {  # the article's file names (and one in their style for the fourth)
     "synthetic": "binary_classifier",
     "both": "binary_classifier_finetuned",
     "authentic": "binary_classifier_authentic",
+    "adapted": "binary_classifier_adapted",
 }
 TRAINED = ("both", "authentic")  # what a run trains by default: the three models from two trainings
 
 
-def check(modes, allowed=MODES) -> tuple[str, ...]:
+def check(modes, allowed=REGIMES) -> tuple[str, ...]:
     """``modes`` as a tuple, or a ValueError naming the ones that are not in ``allowed``."""
     modes = tuple(modes)
     unknown = [m for m in modes if m not in allowed]
@@ -30,9 +37,10 @@ def check(modes, allowed=MODES) -> tuple[str, ...]:
 
 
 def produced(trained) -> tuple[str, ...]:
-    """The models that training ``trained`` yields, in table order (``both`` also gives ``synthetic``)."""
-    made = set(trained) | ({"synthetic"} if "both" in trained else set())
-    return tuple(m for m in MODES if m in made)
+    """The models that training ``trained`` yields, in table order (``both`` and ``adapted`` also give
+    ``synthetic``)."""
+    made = set(trained) | ({"synthetic"} if {"both", "adapted"} & set(trained) else set())
+    return tuple(m for m in REGIMES if m in made)
 
 
 def checkpoint(folder: str | Path, mode: str) -> Path:

@@ -16,7 +16,7 @@ from hotdog.data import CLASSES, denormalize
 from hotdog.metrics import ARTICLE
 from hotdog.modes import MODE_LABELS
 
-MODE_COLORS = {"synthetic": "#8e6bbf", "authentic": "#3d85c6", "both": "#e69138"}
+MODE_COLORS = {"synthetic": "#8e6bbf", "authentic": "#3d85c6", "both": "#e69138", "adapted": "#6aa84f"}
 
 
 def _as_image(image: torch.Tensor | np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ The numbers come from :mod:`hotdog.metrics` (one run) and :mod:`hotdog.study` (s
 from __future__ import annotations
 
 from hotdog.metrics import ARTICLE
-from hotdog.modes import MODE_LABELS, MODES
+from hotdog.modes import MODE_LABELS, REGIMES
 
 
 def format_p(p: float) -> str:
@@ -32,13 +32,18 @@ def _mcnemar(m: dict) -> str:
     return f"McNemar: {m['only_a']} vs {m['only_b']} photos right only by one, {format_p(m['p_value'])}"
 
 
+def _article(mode: str, width: int = 0) -> str:
+    """The article's accuracy of ``mode``, or "-" for the regime the article did not have."""
+    return f"{ARTICLE[mode]:>{width}.2%}" if mode in ARTICLE else f"{'-':>{width}}"
+
+
 def format_table(results: dict[str, dict]) -> str:
     """One run: the article's table with ours beside it, as text."""
     lines = [f"{'trained on':<28}{'article':>9}{'this run':>10}   95% interval      correct", "-" * 72]
-    for mode in MODES:
+    for mode in REGIMES:
         if mode in results:
             r = results[mode]
-            lines.append(f"{MODE_LABELS[mode]:<28}{ARTICLE[mode]:>9.2%}{r['accuracy']:>10.2%}"
+            lines.append(f"{MODE_LABELS[mode]:<28}{_article(mode, 9)}{r['accuracy']:>10.2%}"
                          f"   {format_interval(r['interval95'], separator=' - ')}   {r['correct']}/{r['total']}")
     return "\n".join(lines)
 
@@ -48,11 +53,11 @@ def format_summary(summary: dict, title: str = "") -> str:
     n = len(summary["seeds"])
     lines = [title or f"{n} seeds ({', '.join(map(str, summary['seeds']))})",
              f"{'trained on':<28}{'article':>9}{'mean':>9}{'sd':>7}   95% interval (t, {n} seeds)   AUC", "-" * 84]
-    for mode in MODES:
+    for mode in REGIMES:
         if mode in summary["regimes"]:
             s = summary["regimes"][mode]
             auc = f"{s['auc']['mean']:.3f}" if "auc" in s else "-"
-            lines.append(f"{MODE_LABELS[mode]:<28}{ARTICLE[mode]:>9.2%}{s['mean']:>9.2%}{s['sd']:>7.1%}"
+            lines.append(f"{MODE_LABELS[mode]:<28}{_article(mode, 9)}{s['mean']:>9.2%}{s['sd']:>7.1%}"
                          f"   {format_interval(s['interval95'], separator=' - ')}{'':>9}{auc}")
     lines.append(f"always 'not hotdog' / majority class: {summary['majority_baseline']:.1%} on average")
     for name, pair in summary["pairs"].items():
@@ -91,9 +96,10 @@ def format_markdown(summaries: dict[str, dict]) -> str:
     names = list(summaries)
     lines = ["| trained on | article (1 run) | " + " | ".join(
         f"{name} ({_seeds(len(summaries[name]['seeds']))})" for name in names) + " |", "|---" * (len(names) + 2) + "|"]
-    for mode in MODES:
+    for mode in REGIMES:
         row = [_mean_cell(summaries[n]["regimes"][mode]) if mode in summaries[n]["regimes"] else "-" for n in names]
-        lines.append(f"| {MODE_LABELS[mode]} | {ARTICLE[mode]:.2%} | " + " | ".join(row) + " |")
+        if mode in ARTICLE or any(cell != "-" for cell in row):  # the fourth regime only where a study has it
+            lines.append(f"| {MODE_LABELS[mode]} | {_article(mode)} | " + " | ".join(row) + " |")
     gain_article = ARTICLE["both"] - ARTICLE["authentic"]
     lines.append(f"| gain of synthetic pre-training (both - authentic) | {gain_article:+.2%} | "
                  + " | ".join(_gain_cell(summaries[n]) for n in names) + " |")
@@ -105,7 +111,7 @@ def format_markdown(summaries: dict[str, dict]) -> str:
 def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
     """The README's ablation table: per study (a row) and regime (a column), the paired difference
     against ``reference`` with its 95 % interval and McNemar's p (see :func:`hotdog.study.versus`)."""
-    modes = [m for m in MODES if any(m in c for c in comparisons.values())]
+    modes = [m for m in REGIMES if any(m in c for c in comparisons.values())]
     lines = [f"| study minus {reference}, paired by seed | " + " | ".join(MODE_LABELS[m] for m in modes) + " | seeds |",
              "|---" * (len(modes) + 2) + "|"]
     for name, comparison in comparisons.items():

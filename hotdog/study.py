@@ -22,15 +22,17 @@ from hotdog import metrics, modes, paths, settings
 from hotdog.provenance import describe, differences, read_json, without
 from hotdog.experiment import run_once
 
-REGIMES = modes.MODES
-PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"))
+REGIMES = modes.REGIMES
+PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"), ("adapted", "synthetic"),
+         ("adapted", "authentic"), ("adapted", "both"))
 
 
 def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path | None, *,
              recipe: settings.Recipe | None = None, precision: str = "auto",
              trained: tuple[str, ...] = modes.TRAINED, render_config: dict | None = None,
              render_report: dict | None = None, root: Path | None = None, split_seed: int | None = None,
-             synthetic_stage_from: str | None = None, progress: bool = True) -> dict:
+             synthetic_stage_from: str | None = None, labels: int | None = None, adaptation=None,
+             progress: bool = True) -> dict:
     """Train and test one seed of ``study`` (skipped if its JSON exists) with
     :func:`hotdog.experiment.run_once`; returns its record.
 
@@ -44,7 +46,8 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     refused (:func:`check_settings`)."""
     recipe = recipe or settings.recipe("article")
     trained = trainings(trained)
-    check_settings(study, planned(sizes, recipe, precision, trained, render_config, split_seed), root)
+    check_settings(study, planned(sizes, recipe, precision, trained, render_config, split_seed, labels, adaptation),
+                   root)
     out = (root or paths.studies_dir()) / study
     done = out / f"seed{seed}.json"
     lender = (root or paths.studies_dir()) / synthetic_stage_from / f"seed{seed}.json" if synthetic_stage_from else None
@@ -55,30 +58,34 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=trained, study=study, render_config=render_config,
                       render_report=render_report, reuse=True, split_seed=split_seed, synthetic_stage_from=lender,
-                      progress=progress)
+                      labels=labels, adaptation=adaptation, progress=progress)
     return record.to_json()
 
 
 def planned(sizes: settings.Sizes, recipe: settings.Recipe, precision: str, trained: tuple[str, ...],
-            render_config: dict | None, split_seed: int | None) -> dict:
+            render_config: dict | None, split_seed: int | None, labels: int | None = None, adaptation=None) -> dict:
     """What a seed of a study will record of how it was made, before it runs (as :func:`settings_of` reads
     it back): its sizes, recipe, training config, renders, split and the models trained. A lent synthetic
     stage is not a setting: it is the model this seed's own stage would be (:mod:`hotdog.head_start`
     checks that the lender was made alike)."""
     from dataclasses import asdict
 
+    from hotdog.experiment import adaptation_for
     from hotdog.train import TrainConfig
 
     config = asdict(TrainConfig.for_sizes(sizes, recipe, precision=precision))
-    return _settings(sizes.as_dict(), recipe.as_dict(), config, render_config, split_seed, trained)
+    adapted = adaptation_for(trained, 0, precision, adaptation)
+    return {**_settings(sizes.as_dict(), recipe.as_dict(), config, render_config, split_seed, trained),
+            "labels": labels, "adaptation": without(asdict(adapted), "seed") if adapted else None}
 
 
 def settings_of(record: dict) -> dict:
     """How a finished seed was made, in the shape of :func:`planned` (a record older than the recipe's
     name trained the article's recipe)."""
     recipe = record.get("recipe") or settings.recipe("article").as_dict()
-    return _settings(record["sizes"], recipe, record["config"], record.get("render_config"), record.get("split_seed"),
-                     tuple(record["histories"]))
+    return {**_settings(record["sizes"], recipe, record["config"], record.get("render_config"),
+                        record.get("split_seed"), tuple(record["histories"])),
+            "labels": record.get("labels"), "adaptation": without(record.get("adaptation"), "seed")}
 
 
 def _settings(sizes, recipe, config, render_config, split_seed, trained) -> dict:
@@ -126,6 +133,8 @@ def _continue(differ: list[str], recorded: dict) -> str:
             return f"--split-seed {recorded['split_seed']}" if recorded["split_seed"] is not None else "no --split-seed"
         if section == "modes":
             return f"--modes {' '.join(recorded['modes'])}"
+        if section == "labels":
+            return f"--labels {recorded['labels']}" if recorded["labels"] is not None else "no --labels"
         if section == "sizes":
             return f"--size {recorded['sizes']['name']} (with its epochs, renders and photos)"
         if name == "renders":  # renders whose folder does not say how they were made
@@ -186,8 +195,10 @@ def trainings(trained) -> tuple[str, ...]:
     """``trained`` checked: ``synthetic`` alone trains renders only (the renders-alone studies); beside
     ``both``, which yields that model anyway, it would train the same stage twice."""
     trained = modes.check(trained)
-    if "synthetic" in trained and "both" in trained:
-        raise ValueError("both already gives the synthetic model (its first stage): train synthetic alone, or drop it")
+    for other in ("both", "adapted"):
+        if "synthetic" in trained and other in trained:
+            raise ValueError(f"{other} already gives the synthetic model (it starts from it): train synthetic alone, "
+                             f"or drop it")
     return trained
 
 

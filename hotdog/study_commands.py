@@ -80,6 +80,7 @@ def _render_now(config, root: Path, sizes):
 
 def _check_study_options(args) -> None:
     from hotdog import study
+    from hotdog.experiment import check_labels
 
     study.trainings(tuple(args.modes))  # e.g. both and synthetic together: refused before any render
     if args.real_share is not None and not 0 < args.real_share <= 1:
@@ -89,8 +90,10 @@ def _check_study_options(args) -> None:
                          f"at least {1 / 799:.4f} (one photo)")
     if args.set and args.modes == ["authentic"]:
         raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
-    if args.synthetic_stage_from and "both" not in args.modes:
-        raise ValueError("--synthetic-stage-from starts both from a finished synthetic stage: add --modes both, or drop it")
+    if args.synthetic_stage_from and not {"both", "adapted"} & set(args.modes):
+        raise ValueError("--synthetic-stage-from starts both (or adapted) from a finished synthetic stage: add --modes "
+                         "both, or drop it")
+    check_labels(tuple(args.modes), args.labels)
     if args.set and not args.synthetic:
         raise ValueError("--set changes the renders: give them their own folder with --synthetic DIR")
 
@@ -111,7 +114,7 @@ def study_command(args) -> None:
         print(f"--force: study {args.name!r} starts again ({study.start_again(args.name)} finished seeds removed)")
     for _, recorded, _ in plans.values():  # every setting checked against the finished seeds before any render
         study.check_settings(args.name, study.planned(sizes, recipe, args.precision, tuple(args.modes), recorded,
-                                                      args.split_seed))
+                                                      args.split_seed, args.labels))
     rendered = _render_now(plans[0][2], plans[0][0], sizes) if needs_renders and not own_renders else None
     for seed in args.seeds:
         print(f"== {args.name}: seed {seed}" + ("" if args.split_seed is None else f" on split {args.split_seed}"))
@@ -120,7 +123,7 @@ def study_command(args) -> None:
             rendered = _render_now(config, root, sizes)
         study.run_seed(args.name, seed, sizes, root, recipe=recipe, precision=args.precision, trained=tuple(args.modes),
                        render_config=recorded, render_report=rendered, split_seed=args.split_seed,
-                       synthetic_stage_from=args.synthetic_stage_from)
+                       synthetic_stage_from=args.synthetic_stage_from, labels=args.labels)
     print(report.format_summary(study.summarize(study.load(args.name)), title=f"study {args.name!r}"))
 
 

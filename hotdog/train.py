@@ -331,7 +331,7 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
     from tqdm.auto import tqdm
 
     config = setup.config
-    loader = batches.EpochBatches(setup.pool(name), config.batch_size, config.seed, number, epoch,
+    loader = batches.EpochBatches(setup.pool(name), _batch_size(setup, name), config.seed, number, epoch,
                                   tricks.augmentation_name(config.augment), config.mixup)
     # MixUp/CutMix and TrivialAugmentWide draw from torch's global generator: fork it for the epoch and seed
     # the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
@@ -357,6 +357,12 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
     return row
 
 
+def _batch_size(setup: _Setup, name: str) -> int:
+    """The stage's batch: the config's, or every image where there are fewer (a few labelled photos,
+    ``--labels 40``: one batch of all of them an epoch, where a full batch would drop them all)."""
+    return min(setup.config.batch_size, len(setup.pool(name)))
+
+
 def _keep_if_best(state: _State, row: dict, patience: int | None) -> bool:
     """Remember this epoch's weights if its validation accuracy is the best so far (ties: the lower
     validation loss); True once ``patience`` epochs have brought no better one."""
@@ -371,7 +377,7 @@ def _begin_stage(state: _State, setup: _Setup, number: int, name: str, epochs: i
     config, resuming = setup.config, number == state.stage and state.done > 0
     if number > 0 and config.finetune_learning_rate and not resuming:  # "both": fine-tuning starts afresh
         state.optimizer = make_optimizer(state.model, config, config.finetune_learning_rate)
-    steps = epochs * batches.steps_per_epoch(setup.pool(name), config.batch_size)
+    steps = epochs * batches.steps_per_epoch(setup.pool(name), _batch_size(setup, name))
     state.scheduler = tricks.scheduler(state.optimizer, config.schedule, steps, config.warmup)
     state.ema = tricks.averaged(state.model, config.ema_decay)
     if resuming:  # a new schedule resets the optimizer's rate: load the saved states after making it
