@@ -127,7 +127,8 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
                             progress=progress)
     timings["load"] = time.perf_counter() - start
     print(prepared.describe())
-    if synthetic_stage_from is not None and {"both", "adapted"} & set(trained):
+    lent = synthetic_stage_from is not None and modes.starts_from_synthetic(trained)
+    if lent:
         _start_from(synthetic_stage_from, checkpoints, config, prepared, render_config, split_seed, trained)
     adaptation = adaptation_for(trained, seed, precision, adaptation)
     histories = {mode: _trained(mode, prepared, config, adaptation, checkpoints, reuse, timings, progress)
@@ -144,8 +145,7 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
         autocast=choose_precision(config.precision, device).recorded, split_seed=split_seed,
-        synthetic_stage_from=_lender_name(synthetic_stage_from) if synthetic_stage_from and {"both", "adapted"} & set(trained)
-        else None,
+        synthetic_stage_from=_lender_name(synthetic_stage_from) if lent else None,
         labels=labels, n_unlabelled=len(prepared.unlabelled_photos()) if "adapted" in trained or labels is not None else 0,
         adaptation=asdict(adaptation) if adaptation is not None else None)
     files.write_json(record_path, record.to_json(), indent=1, default=str)

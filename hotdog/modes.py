@@ -36,10 +36,16 @@ def check(modes, allowed=REGIMES) -> tuple[str, ...]:
     return modes
 
 
+def starts_from_synthetic(trained) -> bool:
+    """Whether ``trained`` holds a run that begins with the synthetic stage's model (``both``, ``adapted``): one
+    that yields that model and can take it from another run (``--synthetic-stage-from``)."""
+    return bool({"both", "adapted"} & set(trained))
+
+
 def produced(trained) -> tuple[str, ...]:
     """The models that training ``trained`` yields, in table order (``both`` and ``adapted`` also give
     ``synthetic``)."""
-    made = set(trained) | ({"synthetic"} if {"both", "adapted"} & set(trained) else set())
+    made = set(trained) | ({"synthetic"} if starts_from_synthetic(trained) else set())
     return tuple(m for m in REGIMES if m in made)
 
 

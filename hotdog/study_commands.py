@@ -79,7 +79,7 @@ def _render_now(config, root: Path, sizes):
 
 
 def _check_study_options(args) -> None:
-    from hotdog import study
+    from hotdog import modes, study
     from hotdog.experiment import check_labels
 
     study.trainings(tuple(args.modes))  # e.g. both and synthetic together: refused before any render
@@ -90,7 +90,7 @@ def _check_study_options(args) -> None:
                          f"at least {1 / 799:.4f} (one photo)")
     if args.set and args.modes == ["authentic"]:
         raise ValueError("--set changes the renders, and --modes authentic trains on none: drop --set, or add both")
-    if args.synthetic_stage_from and not {"both", "adapted"} & set(args.modes):
+    if args.synthetic_stage_from and not modes.starts_from_synthetic(args.modes):
         raise ValueError("--synthetic-stage-from starts both (or adapted) from a finished synthetic stage: add --modes "
                          "both, or drop it")
     check_labels(tuple(args.modes), args.labels)
