@@ -28,7 +28,7 @@ from pathlib import Path
 from hotdog.arguments import COUNT, LABELS, SEED, SIZES
 from hotdog.arguments import name as NAME
 from hotdog.provenance import DamagedRecord
-from hotdog.study_commands import backgrounds, compare_command, sizes_from, study_command
+from hotdog.study_commands import backgrounds, compare_command, recipe_from, sizes_from, study_command
 
 BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
                     "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
@@ -70,7 +70,7 @@ def _render(args) -> None:
 
 
 def _train(args) -> None:
-    from hotdog import modes, paths, report, settings
+    from hotdog import modes, paths, report
     from hotdog.experiment import run_once
 
     sizes = sizes_from(args)
@@ -81,7 +81,7 @@ def _train(args) -> None:
                          f"to replace it, or --out NEW_FOLDER to keep it")
     record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",
                       synthetic_root=Path(args.synthetic) if args.synthetic else paths.synthetic_dir(),
-                      recipe=settings.recipe(args.recipe or "article"), precision=args.precision, trained=(args.mode,),
+                      recipe=recipe_from(args), precision=args.precision, trained=(args.mode,),
                       labels=args.labels)
     print(report.format_table(record.results))
     print(f"checkpoints and record in {out}")
@@ -271,7 +271,7 @@ def _add_train(sub) -> None:
                         "adapted: renders plus the real training photos without their labels")
     _labels_option(p)
     _size_option(p, help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
-    p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage, exactly (default: the preset's, scaled by the recipe: tuned trains 100/30 as many on photos)")
     p.add_argument("--photos", type=COUNT, default=None,
                    help="train on only the first N of the 799 real training photos (default: the preset's)")
     p.add_argument("--seed", type=SEED, default=0, help="seed for the 799/199 split, initialisation and batches")
@@ -295,7 +295,7 @@ def _add_study(sub, switches) -> None:
                                 "($HOTDOG_RESULTS/studies/NAME with that setting)")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
     _size_option(p, help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
-    p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage (default: the preset's)")
+    p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage, exactly (default: the preset's, scaled by the recipe: tuned trains 100/30 as many on photos)")
     _training_options(p)
     p.add_argument("--synthetic", default=None,
                    help="rendered images (default: data/synthetic_<n>[_without-...][_photo-backgrounds])")

@@ -14,7 +14,7 @@ import torch
 
 from hotdog.data import CLASSES, denormalize
 from hotdog.metrics import ARTICLE
-from hotdog.modes import MODE_LABELS
+from hotdog.modes import MODE_LABELS, REGIMES
 
 MODE_COLORS = {"synthetic": "#8e6bbf", "authentic": "#3d85c6", "both": "#e69138", "adapted": "#6aa84f"}
 
@@ -193,13 +193,14 @@ def renders_vs_photos(renders, photos, n: int = 32, seed: int = 0, columns: int 
 def study_bars(summaries: dict[str, dict], title: str = "Accuracy on 199 held-out real photos, several seeds"):
     """The article's single numbers beside each study's mean over seeds (bar), its 95 % t-interval
     (error bar) and every seed's accuracy (dots). ``summaries``: study label -> :func:`hotdog.study.summarize`."""
-    regimes = [m for m in ("synthetic", "authentic", "both") if any(m in s["regimes"] for s in summaries.values())]
+    regimes = [m for m in REGIMES if any(m in s["regimes"] for s in summaries.values())]
     width = 0.8 / (len(summaries) + 1)
-    x = np.arange(len(regimes))
     fig, ax = plt.subplots(figsize=(max(7.5, 2.6 * len(regimes) + 1.2 * len(summaries)), 4.3))
-    ax.bar(x - 0.4 + width / 2, [ARTICLE[m] for m in regimes], width, color="#cccccc", label="article (one run)")
-    for i, m in enumerate(regimes):
-        ax.text(i - 0.4 + width / 2, ARTICLE[m] + 0.01, f"{ARTICLE[m]:.1%}", ha="center", fontsize=8)
+    article = [i for i, m in enumerate(regimes) if m in ARTICLE]  # the article has no fourth regime
+    ax.bar([i - 0.4 + width / 2 for i in article], [ARTICLE[regimes[i]] for i in article], width, color="#cccccc",
+           label="article (one run)")
+    for i in article:
+        ax.text(i - 0.4 + width / 2, ARTICLE[regimes[i]] + 0.01, f"{ARTICLE[regimes[i]]:.1%}", ha="center", fontsize=8)
     hatches = ["", "//", "..", "xx"]
     for k, (label, summary) in enumerate(summaries.items()):
         offset = -0.4 + width * (k + 1.5)
@@ -215,7 +216,7 @@ def study_bars(summaries: dict[str, dict], title: str = "Accuracy on 199 held-ou
             ax.text(i + offset, min(high, 1.0) + 0.01, f"{s['mean']:.1%}", ha="center", fontsize=8, weight="bold")
     baseline = max(s["majority_baseline"] for s in summaries.values())
     ax.axhline(baseline, color="black", lw=0.8, ls="--", label=f"always the majority class ({baseline:.1%})")
-    ax.set_xticks(x, [MODE_LABELS[m] for m in regimes])
+    ax.set_xticks(np.arange(len(regimes)), [MODE_LABELS[m] for m in regimes])
     ax.set(ylim=(0, 1.12), ylabel="accuracy", title=title)
     ax.legend(loc="upper left", fontsize=7, ncol=2)
     fig.tight_layout()

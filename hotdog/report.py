@@ -65,11 +65,19 @@ def format_summary(summary: dict, title: str = "") -> str:
     return "\n".join(lines)
 
 
+def _versus_label(key: str, reference: str) -> str:
+    """A :func:`hotdog.study.versus` key as words: a regime, or a study's regime against another of the reference's."""
+    if key in MODE_LABELS:
+        return MODE_LABELS[key]
+    mine, theirs = key.split(" - ")
+    return f"{MODE_LABELS[mine]} - {reference}'s {MODE_LABELS[theirs]}"
+
+
 def format_versus(comparison: dict, name: str, reference: str) -> str:
     """A study against a reference, one line per regime: the paired difference and McNemar's test."""
     lines = [f"{name} - {reference} (paired by seed, same test photos)"]
     for mode, c in comparison.items():
-        lines.append(f"  {MODE_LABELS[mode]:<26} {_difference(c['difference'])} over {c['difference']['n']} seeds; "
+        lines.append(f"  {_versus_label(mode, reference):<26} {_difference(c['difference'])} over {c['difference']['n']} seeds; "
                      f"{_mcnemar(c['mcnemar'])}")
     return "\n".join(lines)
 
@@ -111,8 +119,9 @@ def format_markdown(summaries: dict[str, dict]) -> str:
 def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
     """The README's ablation table: per study (a row) and regime (a column), the paired difference
     against ``reference`` with its 95 % interval and McNemar's p (see :func:`hotdog.study.versus`)."""
-    modes = [m for m in REGIMES if any(m in c for c in comparisons.values())]
-    lines = [f"| study minus {reference}, paired by seed | " + " | ".join(MODE_LABELS[m] for m in modes) + " | seeds |",
+    modes = list(dict.fromkeys(key for c in comparisons.values() for key in c))
+    lines = [f"| study minus {reference}, paired by seed | " + " | ".join(_versus_label(m, reference) for m in modes)
+             + " | seeds |",
              "|---" * (len(modes) + 2) + "|"]
     for name, comparison in comparisons.items():
         cells = [f"{_difference(comparison[m]['difference'])}, {format_p(comparison[m]['mcnemar']['p_value'])}"

@@ -93,6 +93,12 @@ def recipe(name: str = "article") -> Recipe:
     return RECIPES[name]
 
 
+def exact_epochs(chosen: Recipe) -> Recipe:
+    """``chosen`` with its epoch factors set to one: what ``--epochs N`` asks for, N epochs in every stage,
+    where the recipe would otherwise scale the preset's (``tuned`` trains 100/30 times the photo epochs)."""
+    return replace(chosen, real_epochs_factor=1.0, synthetic_epochs_factor=1.0, finetune_epochs_factor=None)
+
+
 def on_gpu() -> bool:
     """Whether training runs on a CUDA GPU here (torch is imported only when this is asked)."""
     from hotdog.device import default_device

@@ -257,7 +257,9 @@ def summarize(records: list[dict]) -> dict:
 def versus(records: list[dict], reference: list[dict]) -> dict:
     """Study against ``reference`` (e.g. an ablation against everything on), per regime both trained:
     the paired difference of accuracy over the seeds both have, and McNemar's test pooled over their test
-    photos. A seed's split is the same in every study, so the two answer the same photos; a seed whose
+    photos. A regime only the study trained (``adapted`` against ``photo-split0``) is paired, under
+    ``"adapted - authentic"`` and the like, with the reference's regimes it is compared with in ``PAIRS``.
+    A seed's split is the same in every study, so the two answer the same photos; a seed whose
     photos differ (another split, another share) is refused rather than compared."""
     by_seed = {r["seed"]: r for r in reference}
     pairs = [(r, by_seed[r["seed"]]) for r in records if r["seed"] in by_seed]
@@ -267,10 +269,13 @@ def versus(records: list[dict], reference: list[dict]) -> dict:
         if a["test_photos"] != b["test_photos"]:
             raise ValueError(f"seed {a['seed']} was tested on other photos in the two studies; compare them unpaired")
     out = {}
-    for regime in REGIMES:
-        if all(regime in a["results"] and regime in b["results"] for a, b in pairs):
-            out[regime] = {"seeds": [a["seed"] for a, _ in pairs],
-                           **_paired([(a, regime) for a, _ in pairs], [(b, regime) for _, b in pairs])}
+    for mine, theirs in [(r, r) for r in REGIMES] + list(PAIRS):
+        if mine != theirs and all(mine in b["results"] for _, b in pairs):
+            continue  # a regime both studies trained is compared with its own kind only
+        if all(mine in a["results"] and theirs in b["results"] for a, b in pairs):
+            out[mine if mine == theirs else f"{mine} - {theirs}"] = {
+                "seeds": [a["seed"] for a, _ in pairs],
+                **_paired([(a, mine) for a, _ in pairs], [(b, theirs) for _, b in pairs])}
     return out
 
 

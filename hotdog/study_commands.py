@@ -33,6 +33,15 @@ def sizes_from(args):
     return sizes
 
 
+def recipe_from(args):
+    """The --recipe asked for (the article's by default); with --epochs, N epochs exactly in every stage,
+    the recipe's epoch factors set aside (:func:`hotdog.settings.exact_epochs`)."""
+    from hotdog import settings
+
+    chosen = settings.recipe(args.recipe or "article")
+    return settings.exact_epochs(chosen) if getattr(args, "epochs", None) is not None else chosen
+
+
 def _study_renders(args, sizes, seed: int = 0) -> tuple[Path, dict | None, object]:
     """The study's renders: their folder, the config they are made with as a record saves it, and the
     :class:`~hotdog.render.RenderConfig` to render (None with --no-render, whose config is the one the
@@ -105,7 +114,7 @@ def study_command(args) -> None:
     _check_study_options(args)
     if args.real_share is not None:
         sizes = dataclasses.replace(sizes, authentic_train_limit=round(799 * args.real_share))
-    recipe = settings.recipe(args.recipe or "article")
+    recipe = recipe_from(args)
     needs_renders = args.modes != ["authentic"]
     own_renders = needs_renders and args.split_seed is not None  # with a fixed split, each seed renders its own
     plans = {seed: _study_renders(args, sizes, seed) if needs_renders else (None, None, None)

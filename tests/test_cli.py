@@ -93,6 +93,23 @@ def test_train_command_trains_tests_and_saves(tmp_path, capsys):
     assert "accuracy" in capsys.readouterr().out
 
 
+def test_epochs_asked_for_are_the_epochs_trained_whatever_the_recipe(tmp_path):
+    import argparse
+    import json
+
+    from hotdog.study_commands import recipe_from
+
+    assert recipe_from(argparse.Namespace(recipe="tuned", epochs=None)).real_epochs_factor == 100 / 30
+    exact = recipe_from(argparse.Namespace(recipe="tuned", epochs=5))
+    assert (exact.real_epochs_factor, exact.synthetic_epochs_factor, exact.finetune_epochs_factor) == (1.0, 1.0, None)
+    assert exact.train == recipe_from(argparse.Namespace(recipe="tuned", epochs=None)).train  # the rest of it stays
+    out = tmp_path / "checkpoints"
+    assert main(["train", "authentic", "--size", "tiny", "--epochs", "2", "--photos", "64", "--recipe", "tuned",
+                 "--out", str(out)]) == 0
+    record = json.loads((out / "train-authentic.json").read_text())
+    assert len(record["histories"]["authentic"]["epochs"]) == 2  # not 2 * 100/30
+
+
 def test_predict_uses_the_shipped_model_by_default(image_folder, capsys):
     assert main(["predict", str(image_folder / "hotdog" / "h0.jpg")]) == 0
     assert "h0.jpg: " in capsys.readouterr().out

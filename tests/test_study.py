@@ -152,6 +152,23 @@ def test_versus_pairs_two_studies_by_seed_on_the_same_photos(two_seeds, monkeypa
     assert capsys.readouterr().out.startswith("| study minus t, paired by seed |")
 
 
+def test_versus_pairs_a_regime_the_reference_lacks_with_its_regimes(two_seeds):
+    _, records = two_seeds
+    import copy
+
+    adapted = copy.deepcopy(records)  # a study of the fourth regime: its answers are the reference's `both`
+    for r in adapted:
+        r["results"] = {"synthetic": r["results"]["synthetic"], "adapted": r["results"]["both"]}
+    comparison = study.versus(adapted, records)
+    assert list(comparison) == ["synthetic", "adapted - synthetic", "adapted - authentic", "adapted - both"]
+    assert comparison["adapted - both"]["difference"]["mean"] == 0
+    gap = [r["results"]["both"]["accuracy"] - r["results"]["authentic"]["accuracy"] for r in records]
+    assert comparison["adapted - authentic"]["difference"]["values"] == pytest.approx(gap)
+    line = report.format_versus(comparison, "a", "t").splitlines()[3]
+    assert line.strip().startswith("synthetic + unlabelled photos - t's authentic only")
+    assert list(study.versus(records, adapted)) == ["synthetic", "authentic - synthetic", "both - synthetic"]
+
+
 def test_format_p_keeps_small_p_values_readable():
     assert report.format_p(0.5) == "p = 0.50"
     assert report.format_p(0.0042) == "p = 0.004"  # not "0.00", which reads as no evidence needed
