@@ -28,7 +28,7 @@ from pathlib import Path
 from hotdog.arguments import COUNT, LABELS, SEED, SIZES
 from hotdog.arguments import name as NAME
 from hotdog.provenance import DamagedRecord
-from hotdog.study_commands import backgrounds, compare_command, recipe_from, sizes_from, study_command
+from hotdog.study_commands import compare_command, recipe_from, render_config, sizes_from, study_command
 
 BACKGROUNDS_HELP = ("a folder of photos (jpg/png) to use as the background of half the renders, e.g. the "
                     "article's 19 (python -m hotdog download --article: data/article/backgrounds)")
@@ -57,11 +57,10 @@ def _download(args) -> None:
 
 def _render(args) -> None:
     from hotdog import paths, settings
-    from hotdog.render import RenderConfig, render_dataset
+    from hotdog.render import render_dataset
 
     n = args.images or settings.sizes(args.size).n_synthetic
-    config = RenderConfig(n_images=n, seed=args.seed, samples=args.samples,
-                          backgrounds_dir=backgrounds(args)).without(*args.without).with_settings(args.set)
+    config = render_config(args, n, args.seed, samples=args.samples)
     rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
     print({k: v for k, v in rendered.items() if not isinstance(v, (list, dict))})
     if rendered["failed"]:
@@ -123,8 +122,7 @@ def _transfer(args) -> None:
     if not args.table:
         if not args.name:
             raise ValueError("transfer needs a NAME for the renderer variant (its record: results/transfer/NAME.json)")
-        config = RenderConfig(n_images=args.images, seed=args.seed,
-                              backgrounds_dir=backgrounds(args)).without(*args.without).with_settings(args.set)
+        config = render_config(args, args.images, args.seed)
         renders = _transfer_renders(args)
         if renders is not None:  # another variant's renders, as they were made
             from hotdog.render import folder_config
@@ -252,16 +250,21 @@ def _add_render(sub, switches) -> None:
     p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--jobs", type=COUNT, default=2, help="parallel Blender worker processes")
     p.add_argument("--samples", type=COUNT, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")
+    _renderer_options(p, switches)
+    p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
+    p.add_argument("--blender", default=None,
+                   help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
+    p.set_defaults(func=_render)
+
+
+def _renderer_options(p, switches) -> None:
+    """The renderer's settings, the same on render, study and transfer (read by study_commands.render_config)."""
     p.add_argument("--without", nargs="+", default=[], metavar="SWITCH", choices=switches,
                    help="randomizations to switch off, for an ablation: " + ", ".join(switches))
-    p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
     p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
     p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
                    help="other RenderConfig fields, as JSON: e.g. surface_p=0.8 hdri_p=0.5 offcentre=0.3 "
                         "distance_factor=[0.7,1.3] (see hotdog/render/spec.py)")
-    p.add_argument("--blender", default=None,
-                   help="a Python with bpy, or a Blender executable, to render with (default: this Python)")
-    p.set_defaults(func=_render)
 
 
 def _add_train(sub) -> None:
@@ -301,16 +304,12 @@ def _add_study(sub, switches) -> None:
                    help="rendered images (default: data/synthetic_<n>[_without-...][_photo-backgrounds])")
     p.add_argument("--no-render", action="store_true", help="use the rendered images as they are")
     p.add_argument("--images", type=COUNT, default=None, help="synthetic images to render and train on (default: the preset's)")
-    p.add_argument("--without", nargs="+", default=[], choices=switches, metavar="SWITCH",
-                   help=f"render with these randomizations off (ablations): {', '.join(switches)}")
-    p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
+    _renderer_options(p, switches)
     p.add_argument("--real-share", type=float, default=None,
                    help="train on this share of the 799 real training photos (e.g. 0.1); the test photos stay the same")
     p.add_argument("--split-seed", type=SEED, default=None,
                    help="test every seed on this split's 199 photos; each seed then varies the initialisation, "
                         "the batches and its own renders (render seed = seed)")
-    p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
-                   help="other RenderConfig fields, as JSON (with --synthetic DIR): e.g. surface_p=0.8 hdri_p=0.5")
     p.add_argument("--synthetic-stage-from", default=None, metavar="STUDY",
                    help="start both from this study's finished synthetic stage of the same seed, when every setting "
                         "it depends on is the same (e.g. --real-share studies from the full study)")
@@ -367,12 +366,7 @@ def _add_transfer(sub, switches) -> None:
     p.add_argument("--seed", type=SEED, default=0, help="the renders' seed")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
     p.add_argument("--jobs", type=COUNT, default=2, help="parallel Blender worker processes")
-    p.add_argument("--without", nargs="+", default=[], choices=switches, metavar="SWITCH",
-                   help=f"render with these randomizations off: {', '.join(switches)}")
-    p.add_argument("--backgrounds", default=None, metavar="DIR", help=BACKGROUNDS_HELP)
-    p.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
-                   help="other RenderConfig fields, as JSON: e.g. surface_p=0.8 hdri_p=0.5 offcentre=0.3 "
-                        "distance_factor=[0.7,1.3] (see hotdog/render/spec.py)")
+    _renderer_options(p, switches)
     p.add_argument("--train", nargs="+", default=[], metavar="FIELD=VALUE",
                    help="a training variant: change the fixed recipe (hotdog/transfer.py RECIPE), as JSON: e.g. "
                         "augment=trivial; the renderer is judged with the recipe unchanged")

@@ -29,13 +29,14 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotdog.pyversion import BPY_REQUIREMENT, wheels
+
 # Where the project is published: the Colab badges and the notebooks' first cells clone it from here
 # (tests/test_runtime.py checks that every notebook uses this one value).
 PROJECT_REPO = "hotdog-project/hotdog"
 PROJECT_URL = f"https://github.com/{PROJECT_REPO}"
 BLENDER_VERSION = "5.0.1"  # the same Blender as bpy==5.0.1, so both renderers draw alike
 BLENDER_URL = f"https://download.blender.org/release/Blender5.0/blender-{BLENDER_VERSION}-linux-x64.tar.xz"
-BPY_REQUIREMENT = {(3, 11): "bpy==5.0.1", (3, 13): "bpy>=5.1"}
 # module -> pip requirement: what the notebooks import (Colab has most of them already)
 RUNTIME_MODULES = {"torch": "torch>=2.3", "torchvision": "torchvision>=0.18", "joblib": "joblib>=1.3",
                    "matplotlib": "matplotlib>=3.8", "PIL": "pillow>=10", "tqdm": "tqdm>=4.66",
@@ -81,7 +82,7 @@ def plan(runtime: Runtime, render: bool = False, article_assets: bool = False) -
         if requirement:
             steps.append(Step("pip", f"install Blender as a Python module for Python {version}", (requirement,)))
         else:
-            steps.append(Step("blender", f"no bpy wheel exists for Python {version} (only 3.11 and 3.13): "
+            steps.append(Step("blender", f"no bpy wheel exists for Python {version} (only {wheels()}): "
                                          f"download Blender {BLENDER_VERSION} once and render through it",
                               (BLENDER_URL,)))
     if not runtime.has_photos:

@@ -13,9 +13,14 @@ from pathlib import Path
 from hotdog.provenance import DamagedRecord
 
 
-def backgrounds(args) -> str | None:
-    """--backgrounds as an absolute path (the render workers and the manifest need one), or None."""
-    return str(Path(args.backgrounds).resolve()) if args.backgrounds else None
+def render_config(args, n_images: int, seed: int, **fields):
+    """The :class:`~hotdog.render.RenderConfig` that --without, --backgrounds and --set ask for (render, study
+    and transfer alike); --backgrounds as an absolute path, which the render workers and the manifest need."""
+    from hotdog.render import RenderConfig
+
+    chosen = str(Path(args.backgrounds).resolve()) if args.backgrounds else None
+    return RenderConfig(n_images=n_images, seed=seed, backgrounds_dir=chosen, **fields).without(
+        *args.without).with_settings(args.set)
 
 
 def sizes_from(args):
@@ -49,10 +54,9 @@ def _study_renders(args, sizes, seed: int = 0) -> tuple[Path, dict | None, objec
     seed, or with --split-seed each seed's own (render seed = seed; seed 0's is the usual folder)."""
     from hotdog import paths, study
     from hotdog.fields import render_differences
-    from hotdog.render import RenderConfig, folder_config
+    from hotdog.render import folder_config
 
-    config = RenderConfig(n_images=sizes.n_synthetic, seed=seed,
-                          backgrounds_dir=backgrounds(args)).without(*args.without).with_settings(args.set)
+    config = render_config(args, sizes.n_synthetic, seed)
     root = Path(args.synthetic) if args.synthetic else paths.renders_dir(sizes.n_synthetic, tuple(args.without),
                                                                          bool(args.backgrounds))
     if seed:

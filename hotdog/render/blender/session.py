@@ -13,11 +13,12 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from hotdog.pyversion import wheels
+
 BPY_HELP = (
     "Blender's Python module (bpy) cannot be imported in this Python ({version}). bpy wheels exist for "
-    "Python 3.11 (bpy 5.0) and Python 3.13 (bpy 5.1+) only: use Python 3.11 (pip install bpy==5.0.1) or "
-    "3.13 (pip install 'bpy>=5.1'), or set HOTDOG_BLENDER to a Blender executable (or to another Python "
-    "that has bpy) so the worker runs there, e.g. `blender -b --python worker.py` as on Colab."
+    f"Python {wheels()} only: use one of those, or set HOTDOG_BLENDER to a Blender executable (or to another "
+    "Python that has bpy) so the worker runs there, e.g. `blender -b --python worker.py` as on Colab."
 )
 
 
