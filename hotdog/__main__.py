@@ -97,6 +97,8 @@ def _trials(args, module, title) -> None:
         raise ValueError(f"no trial named {', '.join(unknown)}; the trials are {', '.join(module.TRIALS)}")
     if not args.table:
         synthetic = Path(args.synthetic) if args.synthetic else paths.renders_dir(5000)
+        print(f"trials train at the article's sizes (5,000 renders in {synthetic}, 10 + 20 and 30 epochs before the "
+              f"recipe's factors) whatever --size or HOTDOG_SIZE say, so that every trial is comparable")
         for name in names:
             print(f"== {title(name)}")
             module.run_trial(name, synthetic_root=synthetic, precision=args.precision)
