@@ -102,7 +102,10 @@ def _trials(args, module, title) -> None:
         for name in names:
             print(f"== {title(name)}")
             module.run_trial(name, synthetic_root=synthetic, precision=args.precision)
-    print(module.table(module.load()))
+    damaged = []
+    print(module.table(module.load(damaged=damaged)))
+    if damaged:
+        raise DamagedRecord("left out, damaged: " + "; ".join(damaged))
 
 
 def _search(args) -> None:

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from hotdog import adapt, data, files, modes, paths, settings
 from hotdog.adapt import AdaptConfig
-from hotdog.provenance import read_json
+from hotdog.experiment import machine
+from hotdog.provenance import load_records, read_json
 from hotdog.search import SPLIT_SEED, VALIDATION_PHOTOS, score
 
-FOLDER = "adapt-search"
 TRIALS: dict[str, AdaptConfig | None] = {
     "renders-alone": None,  # the start itself: what adaptation has to beat
     "adabn": AdaptConfig("adabn"),
@@ -34,7 +34,7 @@ TRIALS: dict[str, AdaptConfig | None] = {
 
 
 def folder(root: Path | None = None) -> Path:
-    return (root or paths.results_root()) / FOLDER
+    return paths.records_dir("adapt", root)
 
 
 def start_model(prepared: data.Prepared, sizes: settings.Sizes, precision: str, root: Path | None, progress: bool):
@@ -71,7 +71,7 @@ def run_trial(name: str, synthetic_root: Path, *, sizes: settings.Sizes | None =
               "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic),
               "scores": {"plain": score(model, prepared.validation), "flip": score(model, prepared.validation, flip=True),
                          "answered_hotdog": _answered_hotdog(model, prepared.validation)},
-              "history": rows, "seconds": time.perf_counter() - start, "machine": _machine()}
+              "history": rows, "seconds": time.perf_counter() - start, "machine": machine()}
     files.write_json(record_path, record, indent=1, default=str)
     (out / f"{name}.resume.pt").unlink(missing_ok=True)
     return read_json(record_path)
@@ -83,16 +83,9 @@ def _answered_hotdog(model, photos) -> float:
     return metrics.decide(metrics.predict(model, photos)[0]).float().mean().item()
 
 
-def _machine() -> str:
-    from hotdog.experiment import machine
-
-    return machine()
-
-
-def load(root: Path | None = None) -> list[dict]:
+def load(root: Path | None = None, damaged: list[str] | None = None) -> list[dict]:
     """Every finished trial's record, in the order of ``TRIALS`` (then any others by name)."""
-    records = {p.stem: read_json(p) for p in sorted(folder(root).glob("*.json"))}
-    return [records[n] for n in TRIALS if n in records] + [records[n] for n in sorted(records) if n not in TRIALS]
+    return list(load_records(folder(root), tuple(TRIALS), damaged, again="run the trial again").values())
 
 
 def table(records: list[dict]) -> str:

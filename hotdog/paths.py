@@ -102,3 +102,11 @@ def renders_dir(n_images: int, without: tuple[str, ...] = (), photo_backgrounds:
 def transfer_renders(variant: str) -> Path:
     """The renders of transfer variant ``variant`` (``python -m hotdog transfer``): ``data/transfer_<variant>``."""
     return data_dir() / f"transfer_{variant}"
+
+
+RECORDS = {"search": "recipe-search", "adapt": "adapt-search", "transfer": "transfer"}  # each kind of trial record
+
+
+def records_dir(kind: str, root: Path | None = None) -> Path:
+    """Where the records of ``kind`` (``search``, ``adapt`` or ``transfer``) live: ``results/recipe-search`` and so on."""
+    return (root or results_root()) / RECORDS[kind]

@@ -38,6 +38,23 @@ def read_json(path: str | Path, fix: str | None = None) -> dict:
     return value
 
 
+def load_records(folder: Path, first: tuple[str, ...] = (), damaged: list[str] | None = None, *,
+                 again: str = "run it again") -> dict[str, dict]:
+    """The records ``<folder>/<name>.json`` by name: those named in ``first`` in that order, then the others by
+    name. A damaged one is left out and named in ``damaged`` where a list is given (the others still print),
+    else raised; its message says to restore it from git, or delete it and ``again``."""
+    records = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            records[path.stem] = read_json(path, f"restore it (git checkout -- {path}), or delete it and {again}")
+        except DamagedRecord as error:
+            if damaged is None:
+                raise
+            damaged.append(str(error))
+    order = [n for n in first if n in records] + sorted(n for n in records if n not in first)
+    return {n: records[n] for n in order}
+
+
 def as_saved(value):
     """``value`` as a record stores it: tuples are lists, folders are their names."""
     value = json.loads(json.dumps(value, default=str))

@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hotdog import data, files, metrics, modes, paths, settings
-from hotdog.provenance import read_json
+from hotdog.provenance import load_records
+from hotdog.experiment import machine
 from hotdog.train import TrainConfig, load_model, train
 
 SPLIT_SEED = 0
 VALIDATION_PHOTOS = 160
-FOLDER = "recipe-search"
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ TRIALS: dict[str, Trial] = {
 
 
 def folder(root: Path | None = None) -> Path:
-    return (root or paths.results_root()) / FOLDER
+    return paths.records_dir("search", root)
 
 
 def score(model, photos, flip: bool = False) -> dict:
@@ -108,7 +108,7 @@ def run_trial(name: str, *, sizes: settings.Sizes | None = None, synthetic_root:
               "sizes": sizes.as_dict(), "recipe": recipe.as_dict(), "n_train": len(prepared.authentic_train),
               "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic or []),
               "seconds": time.perf_counter() - start, "scores": _scores(checkpoints, trial.mode, prepared.validation),
-              "history": history.to_json(), "machine": _machine()}
+              "history": history.to_json(), "machine": machine()}
     files.write_json(record_path, record, indent=1, default=str)
     return json.loads(record_path.read_text())  # exactly what a later call reads back
 
@@ -130,18 +130,9 @@ def calibration_for(name: str, regime: str, root: Path | None = None) -> dict:
             f"photos of recipe-search trial {name!r} (split seed {record['split_seed']}), its {regime} model"}
 
 
-def _machine() -> str:
-    from hotdog.experiment import machine
-
-    return machine()
-
-
-def load(root: Path | None = None) -> list[dict]:
+def load(root: Path | None = None, damaged: list[str] | None = None) -> list[dict]:
     """Every finished trial's record, in the order of ``TRIALS`` (then any others by name)."""
-    records = {p.stem: read_json(p, f"restore it (git checkout -- {p}), or delete it and run the trial again")
-               for p in sorted(folder(root).glob("*.json"))}
-    order = [n for n in TRIALS if n in records] + sorted(n for n in records if n not in TRIALS)
-    return [records[n] for n in order]
+    return list(load_records(folder(root), tuple(TRIALS), damaged, again="run the trial again").values())
 
 
 def table(records: list[dict]) -> str:

@@ -23,12 +23,11 @@ import time
 from pathlib import Path
 
 from hotdog import data, files, metrics, paths
-from hotdog.provenance import DamagedRecord, describe, differences, read_json
+from hotdog.provenance import describe, differences, load_records, read_json
 from hotdog.experiment import machine
 from hotdog.train import TrainConfig, train
 
 DEV_SPLIT = 0  # the split whose 799 training photos are the renderer's development set
-FOLDER = "transfer"
 # Renders alone, one recipe for every renderer: AdamW, one-cycle to 2e-3, crops/flips/jitter, 10 epochs.
 RECIPE = {"augment": "crop", "weight_decay": 0.05, "schedule": "onecycle", "learning_rate": 2e-3,
           "synthetic_epochs": 10}
@@ -61,7 +60,7 @@ def recipe_changes(settings: list[str]) -> dict:
 
 
 def folder(root: Path | None = None) -> Path:
-    return (root or paths.results_root()) / FOLDER
+    return paths.records_dir("transfer", root)
 
 
 def development_photos(progress: bool = True) -> data.TensorImages:
@@ -178,14 +177,7 @@ def load(root: Path | None = None, damaged: list[str] | None = None) -> list[dic
     from hotdog.render.spec import PLAIN_SCENE, RenderConfig
 
     default = json.loads(json.dumps(RenderConfig(**PLAIN_SCENE).as_dict()))  # as a record stores it
-    records = []
-    for p in sorted(folder(root).glob("*.json")):
-        try:
-            records.append(read_json(p, f"restore it (git checkout -- {p}), or delete it and run the variant again"))
-        except DamagedRecord as error:
-            if damaged is None:
-                raise
-            damaged.append(str(error))
+    records = load_records(folder(root), damaged=damaged, again="run the variant again").values()
     return sorted(records, key=lambda r: (_changes(r["render_config"], default), r["name"]))
 
 

@@ -232,13 +232,30 @@ def test_a_damaged_seed_is_named_and_the_other_studies_still_print(results, monk
     assert f"{damaged} is damaged" in capsys.readouterr().err
 
 
-def test_a_damaged_transfer_record_is_named_and_the_table_still_prints(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("kind, command, header", [("transfer", "transfer", "| renders |"),
+                                                    ("search", "search", "| trial | model |"),
+                                                    ("adapt", "adapt", "| trial | epochs |")])
+def test_a_damaged_trial_record_is_named_and_the_table_still_prints(kind, command, header, tmp_path, monkeypatch,
+                                                                     capsys):
     monkeypatch.setenv("HOTDOG_RESULTS", str(tmp_path))
-    (tmp_path / "transfer").mkdir()
-    (tmp_path / "transfer" / "bad.json").write_bytes(os.urandom(64))
-    assert main(["transfer", "--table"]) == 1
+    paths.records_dir(kind).mkdir(parents=True)
+    (paths.records_dir(kind) / "bad.json").write_bytes(os.urandom(64))
+    assert main([command, "--table"]) == 1
     out, err = capsys.readouterr()
-    assert "| renders |" in out and "bad.json is damaged" in err
+    assert header in out and "bad.json is damaged" in err and "git checkout --" in err
+
+
+def test_trial_records_come_in_the_order_asked_then_by_name(tmp_path):
+    from hotdog.provenance import DamagedRecord, load_records
+
+    for name in ("c", "a", "first", "b"):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"name": name}))
+    assert list(load_records(tmp_path, ("first", "missing"))) == ["first", "a", "b", "c"]
+    (tmp_path / "a.json").write_text("{")
+    damaged = []
+    assert list(load_records(tmp_path, damaged=damaged)) == ["b", "c", "first"] and "a.json is damaged" in damaged[0]
+    with pytest.raises(DamagedRecord, match="delete it and run it again"):
+        load_records(tmp_path)
 
 
 def test_a_symlink_cycle_in_a_photo_folder_is_walked_once_and_a_dot_of_an_image_is_named(image_folder):

@@ -89,10 +89,10 @@ def test_the_table_lists_the_plain_scene_first_then_each_variant_after_the_one_i
     configs = {"b-two": dataclasses.replace(plain, surface_p=0.8, hdri_p=0.5),
                "a-one": dataclasses.replace(plain, surface_p=0.8), "z-plain": plain}
     summary = {k: {"n": 1, "mean": 0.5, "sd": 0.0} for k in ("auc", "balanced_accuracy", "accuracy")}
-    (tmp_path / transfer.FOLDER).mkdir(parents=True)
+    transfer.folder(tmp_path).mkdir(parents=True)
     for name, config in configs.items():
         older = {k: v for k, v in config.as_dict().items() if k != "hdri_strength"}  # a record older than a field
         record = {"name": name, "render_config": older, "n_images": 2, "seeds": {}, "summary": summary,
                   "render": {"images_per_minute": 1.0}}
-        (tmp_path / transfer.FOLDER / f"{name}.json").write_text(json.dumps(record))
+        (transfer.folder(tmp_path) / f"{name}.json").write_text(json.dumps(record))
     assert [r["name"] for r in transfer.load(tmp_path)] == ["z-plain", "a-one", "b-two"]
