@@ -335,6 +335,9 @@ def _add_compare(sub) -> None:
     p.add_argument("--markdown", action="store_true",
                    help="one table, the studies side by side (the README's); with --against, their paired differences")
     p.add_argument("--figure", default=None, help="also save the studies' bars (mean, interval, seeds) to this PNG")
+    p.add_argument("--labels-curve", default=None, metavar="PNG",
+                   help="also save accuracy and AUC against the training photos that kept their labels, one study "
+                        "per count (e.g. adapted-split0 labels40-split0 labels160-split0 photo-split0)")
     p.add_argument("--against", default=None, metavar="REFERENCE",
                    help="also each study minus this one (e.g. an ablation against small-bf16), paired by seed "
                         "on the same test photos, with McNemar's test")

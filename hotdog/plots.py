@@ -301,6 +301,44 @@ def real_share(points: dict[float, dict], title: str = "Fewer real photos: does 
     return fig
 
 
+LABEL_LINES = (("authentic", ("authentic",)), ("both", ("both", "synthetic")), ("adapted", ("adapted",)))
+
+
+def _spread(s: dict) -> tuple[float, float]:
+    """A mean's distance to its 95 % t-interval's ends (none for one seed)."""
+    low, high = s["interval95"] if len(s["values"]) > 1 else (s["mean"], s["mean"])
+    return s["mean"] - low, high - s["mean"]
+
+
+def labels_curve(points: dict[int, dict], title: str = "How many labels do renders save?"):
+    """Accuracy and AUC on the real test photos against the number of training photos that keep their labels:
+    photos alone, renders then those photos, and renders plus every training photo with only those labels
+    (``adapted``); means over seeds with 95 % t-intervals. ``points``: labels -> :func:`hotdog.study.summarize`
+    of the study with that many; with none, ``both`` is renders alone (its ``synthetic`` model)."""
+    ks = sorted(points)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, metric in zip(axes, ("accuracy", "auc")):
+        for j, (line, regimes) in enumerate(LABEL_LINES):
+            drawn = [(i, next(points[k]["regimes"][r] for r in regimes if r in points[k]["regimes"]))
+                     for i, k in enumerate(ks) if any(r in points[k]["regimes"] for r in regimes)]
+            if not drawn:
+                continue
+            stats = [s if metric == "accuracy" else s["auc"] for _, s in drawn]
+            ax.errorbar([i + 0.06 * (j - 1) for i, _ in drawn], [s["mean"] for s in stats],
+                        yerr=np.array([_spread(s) for s in stats]).T.reshape(2, -1), fmt="-o", capsize=3,
+                        color=MODE_COLORS[line], label=MODE_LABELS[line])
+        chance = max(p["majority_baseline"] for p in points.values()) if metric == "accuracy" else 0.5
+        ax.axhline(chance, color="black", lw=0.8, ls="--",
+                   label=f"always the majority class ({chance:.1%})" if metric == "accuracy" else "a coin (0.5)")
+        ax.set_xticks(range(len(ks)), [str(k) for k in ks])
+        ax.set(xlabel="training photos with their labels", ylabel=f"{'accuracy' if metric == 'accuracy' else 'AUC'}"
+               " on the real test photos", ylim=(0.3, 1.0))
+        ax.legend(fontsize=7, loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def search_curves(records: list[dict], title: str = "The recipe search: validation photos after every epoch"):
     """Validation accuracy and AUC per epoch of each trial of :mod:`hotdog.search` (the stages on
     real photos; a ``both`` trial's epochs on renders are left out, so every line starts at photos)."""

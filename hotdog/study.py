@@ -238,6 +238,15 @@ def _auc(record: dict, regime: str) -> float:
     return metrics.auc(torch.tensor(record["results"][regime]["probabilities"]), torch.tensor(record["test_labels"]))
 
 
+def labelled(records: list[dict]) -> int:
+    """How many training photos kept their labels in a study's seeds: ``--labels K`` where it was given; else
+    none for a study of ``adapted`` alone (with its renders-only model), every one for the others."""
+    record = records[0]
+    if record.get("labels") is not None:
+        return record["labels"]
+    return record["n_authentic_train"] if {"authentic", "both"} & set(record["results"]) else 0
+
+
 def summarize(records: list[dict]) -> dict:
     """Per regime: accuracy over seeds (and under ``auc`` the AUC over seeds); per pair: paired
     difference and pooled McNemar test."""

@@ -148,7 +148,7 @@ def compare_command(args) -> None:
         names = sorted(p.name for p in paths.studies_dir().iterdir() if p.is_dir())
     if not names:
         raise FileNotFoundError(f"no studies in {paths.studies_dir()}; run `python -m hotdog study NAME` first")
-    figure = _figure_path(args.figure) if args.figure else None
+    figure = _figure_path(args.figure) if args.figure else None  # (a bad --figure stops before any reading)
     records, damaged = {}, []
     for name in names:
         try:
@@ -165,6 +165,8 @@ def compare_command(args) -> None:
 
         plots.study_bars(summaries).savefig(figure, dpi=110)
         print(f"figure: {figure}")
+    if args.labels_curve:
+        _labels_curve(records, summaries, _figure_path(args.labels_curve))
     comparisons = {}
     if args.against:
         reference = records.get(args.against) or study.load(args.against)
@@ -179,6 +181,23 @@ def compare_command(args) -> None:
             print(report.format_versus(comparison, name, args.against) + "\n")
     if damaged:
         raise DamagedRecord("left out, damaged: " + "; ".join(damaged))
+
+
+def _labels_curve(records: dict[str, list[dict]], summaries: dict[str, dict], figure: Path) -> None:
+    """The labels curve of the studies named (:func:`hotdog.plots.labels_curve`), one study per label count."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hotdog import plots, study
+
+    points = {}
+    for name, recorded in records.items():
+        k = study.labelled(recorded)
+        if k in points:
+            raise ValueError(f"--labels-curve: {points[k][0]} and {name} both kept {k} labels; name one study per count")
+        points[k] = (name, summaries[name])
+    plots.labels_curve({k: summary for k, (_, summary) in points.items()}).savefig(figure, dpi=110)
+    print(f"labels curve: {figure} ({', '.join(f'{k}: {name}' for k, (name, _) in sorted(points.items()))})")
 
 
 def _figure_path(figure: str) -> Path:

@@ -55,3 +55,23 @@ def test_real_share_draws_both_regimes_at_each_share(records):
     assert len(lines) == 2
     assert np.allclose(np.asarray(lines[1].get_ydata(), dtype=float), [summary["regimes"]["both"]["mean"]] * 2)
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["25 %\n(200)", "100 %\n(799)"]
+
+
+def test_labels_curve_draws_each_regime_where_its_study_has_it(records):
+    import copy
+
+    full = study.summarize(records)
+    unlabelled = copy.deepcopy(full)  # a study without labels: renders alone and adapted only
+    unlabelled["regimes"] = {"synthetic": full["regimes"]["synthetic"], "adapted": full["regimes"]["both"]}
+    fig = plots.labels_curve({0: unlabelled, 799: full})
+    accuracy, auc = fig.axes
+    lines = [line for line in accuracy.lines if line.get_marker() == "o"]  # in the order of plots.LABEL_LINES
+    assert len(lines) == 3 and [c.get_label() for c in accuracy.containers] == [
+        "authentic only", "synthetic, then authentic", "synthetic + unlabelled photos"]
+    photos, renders_first, adapted = (np.asarray(line.get_ydata(), dtype=float) for line in lines)
+    assert np.allclose(photos, [full["regimes"]["authentic"]["mean"]])  # photos alone need labels: 799 only
+    assert np.allclose(renders_first, [full["regimes"]["synthetic"]["mean"], full["regimes"]["both"]["mean"]])
+    assert np.allclose(adapted, [full["regimes"]["both"]["mean"]])
+    auc_lines = [line for line in auc.lines if line.get_marker() == "o"]
+    assert np.allclose(np.asarray(auc_lines[1].get_ydata(), dtype=float)[1], full["regimes"]["both"]["auc"]["mean"])
+    assert [t.get_text() for t in accuracy.get_xticklabels()] == ["0", "799"]

@@ -386,3 +386,16 @@ def test_a_record_names_the_cpu_it_ran_on_and_its_vector_unit(tmp_path):
     info.write_text("processor\t: 0\nmodel name\t: Some   CPU\nflags\t\t: fpu sse\n")
     assert cpu(str(info)) == ", Some CPU"
     assert cpu(str(tmp_path / "missing")) == ""  # not Linux: the record says what it can
+
+
+def test_a_study_says_how_many_labels_it_kept(two_seeds):
+    _, records = two_seeds
+    import copy
+
+    assert study.labelled(records) == records[0]["n_authentic_train"]  # every training photo's
+    adapted = copy.deepcopy(records)
+    for r in adapted:
+        r["results"] = {"synthetic": r["results"]["synthetic"], "adapted": r["results"]["both"]}
+    assert study.labelled(adapted) == 0
+    adapted[0]["labels"] = 40
+    assert study.labelled(adapted) == 40
