@@ -13,7 +13,7 @@ from PIL import Image
 from hotdog import files
 from hotdog.render import effects, shapes
 from hotdog.render.foods import (
-    CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, NOT_HOTDOG, SERVINGS, build_food, build_record_food, kinds_with_label,
+    CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, NOT_HOTDOG_CLASS, SERVINGS, build_food, build_record_food, kinds_with_label,
     sample_distractors, sample_serving,
 )
 from hotdog.render.foods.hotdog import build_sausage_plate
@@ -72,7 +72,7 @@ def test_classes_balanced_and_files_match_labels(records):
 
 def test_every_not_hotdog_kind_appears_and_can_be_restricted():
     many = sample_records(RenderConfig(n_images=300, seed=7))
-    assert {r["food"]["kind"] for r in many if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG))
+    assert {r["food"]["kind"] for r in many if r["label"] == NOT_HOTDOG_CLASS} == set(kinds_with_label(NOT_HOTDOG_CLASS))
     only = sample_records(RenderConfig(n_images=10, not_hotdog_kinds=("donut",)))
     assert {r["food"]["kind"] for r in only} == {"hotdog", "donut"}
     with pytest.raises(ValueError, match="not-hotdog"):
@@ -414,7 +414,7 @@ def test_worker_command_line_from_blender_or_python():
 
 
 def test_food_variety_has_the_hard_negatives_and_everyday_food():
-    negatives = set(kinds_with_label(NOT_HOTDOG))
+    negatives = set(kinds_with_label(NOT_HOTDOG_CLASS))
     assert len(negatives) >= 8
     assert {"sub_sandwich", "burrito", "sausage_plate", "banana", "taco", "corn_dog", "burger", "pizza_slice", "fries",
             "donut", "plated_meal"} <= negatives
@@ -727,11 +727,11 @@ def test_set_reads_fields_as_json_and_names_the_fields_it_does_not_know():
 
 
 def test_everyday_dishes_come_only_when_asked_for_and_then_all_of_them():
-    classic = set(kinds_with_label(NOT_HOTDOG))
-    assert {r["food"]["kind"] for r in sample_records(RenderConfig(n_images=400, seed=2)) if r["label"] == NOT_HOTDOG} == classic
+    classic = set(kinds_with_label(NOT_HOTDOG_CLASS))
+    assert {r["food"]["kind"] for r in sample_records(RenderConfig(n_images=400, seed=2)) if r["label"] == NOT_HOTDOG_CLASS} == classic
     dishes = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
-    kinds = {r["food"]["kind"] for r in dishes if r["label"] == NOT_HOTDOG}
-    assert kinds == set(kinds_with_label(NOT_HOTDOG, dishes=True)) and len(kinds - classic) >= 16
+    kinds = {r["food"]["kind"] for r in dishes if r["label"] == NOT_HOTDOG_CLASS}
+    assert kinds == set(kinds_with_label(NOT_HOTDOG_CLASS, dishes=True)) and len(kinds - classic) >= 16
     hotdogs = [r["food"]["kind"] for r in dishes if r["label"] == "hotdog"]
     assert set(hotdogs) == {"hotdog", "hotdogs"} and 0.25 < hotdogs.count("hotdogs") / len(hotdogs) < 0.42
     again = sample_records(RenderConfig(n_images=800, seed=2, dishes=True))
@@ -739,12 +739,12 @@ def test_everyday_dishes_come_only_when_asked_for_and_then_all_of_them():
 
 
 def test_meals_add_eight_kinds_to_thirty_five_negatives_and_change_nothing_else():
-    both = set(kinds_with_label(NOT_HOTDOG, dishes=True))
-    every = set(kinds_with_label(NOT_HOTDOG, dishes=True, meals=True))
+    both = set(kinds_with_label(NOT_HOTDOG_CLASS, dishes=True))
+    every = set(kinds_with_label(NOT_HOTDOG_CLASS, dishes=True, meals=True))
     assert every - both == {"steak", "fried_chicken", "dumplings", "waffles", "sandwich", "roast_chicken", "curry",
                             "generic_dish"} and len(every) == 35
     plain, meals = (sample_records(RenderConfig(n_images=600, seed=4, meals=m)) for m in (False, True))
-    assert {r["food"]["kind"] for r in meals if r["label"] == NOT_HOTDOG} == set(kinds_with_label(NOT_HOTDOG, meals=True))
+    assert {r["food"]["kind"] for r in meals if r["label"] == NOT_HOTDOG_CLASS} == set(kinds_with_label(NOT_HOTDOG_CLASS, meals=True))
     assert [r for r in plain if r["label"] == "hotdog"] == [r for r in meals if r["label"] == "hotdog"]
     assert RenderConfig().with_settings(["meals=true"]).meals is True
 

@@ -31,8 +31,8 @@ from hotdog.fields import checked_value, read_setting
 from hotdog.render.checks import SettingError, as_json, problems
 from hotdog.render.assets import MESH_KIND, list_meshes
 from hotdog.render.foods import (
-    CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, HOTDOG, NOT_HOTDOG, SERVINGS, kinds_with_label, sample_distractors,
-    sample_serving,
+    CLUTTER_KINDS, DISTRACTOR_KINDS, FOODS, HOTDOG_CLASS, NOT_HOTDOG_CLASS, SERVINGS, kinds_with_label,
+    sample_distractors, sample_serving,
 )
 from hotdog.render.scenery import HDRIS, SURFACE_KINDS, add_photo_scene, background_color as _background_color
 from hotdog.render.shapes import quaternion_multiply
@@ -44,7 +44,7 @@ from hotdog.render.shapes import quaternion_multiply
 # field are schema 1.
 RECORD_SCHEMA = 2
 
-LABELS = (HOTDOG, NOT_HOTDOG)
+LABELS = (HOTDOG_CLASS, NOT_HOTDOG_CLASS)
 HOTDOGS_P = 1 / 3  # RenderConfig(dishes=True): the share of hotdog images with several hotdogs
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 ROTATION_MODES = ("uniform", "food_photo")
@@ -205,7 +205,7 @@ def image_seed(seed: int, index: int) -> int:
 
 def label_of(index: int) -> str:
     """Even indices are hotdogs, odd ones are not: classes stay balanced for any prefix of the run."""
-    return HOTDOG if index % 2 == 0 else NOT_HOTDOG
+    return HOTDOG_CLASS if index % 2 == 0 else NOT_HOTDOG_CLASS
 
 
 def sample_records(config: RenderConfig | None = None) -> list[dict]:
@@ -213,11 +213,11 @@ def sample_records(config: RenderConfig | None = None) -> list[dict]:
     config = config or RenderConfig()
     photos = list_photos(config.backgrounds_dir)
     meshes = list_meshes(config.meshes_dir)
-    not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG, config.dishes, config.meals)
+    not_hotdog = list(config.not_hotdog_kinds) or kinds_with_label(NOT_HOTDOG_CLASS, config.dishes, config.meals)
     for name in not_hotdog:
-        if name not in FOODS or FOODS[name].label != NOT_HOTDOG:
+        if name not in FOODS or FOODS[name].label != NOT_HOTDOG_CLASS:
             raise ValueError(f"{name!r} is not a registered not-hotdog food; choose from "
-                             f"{kinds_with_label(NOT_HOTDOG, dishes=True, meals=True)}")
+                             f"{kinds_with_label(NOT_HOTDOG_CLASS, dishes=True, meals=True)}")
     return [sample_record(config, index, not_hotdog, photos, meshes) for index in range(config.n_images)]
 
 
@@ -230,11 +230,11 @@ def aspect_rng(seed: int, aspect: str) -> np.random.Generator:
 def sample_record(config: RenderConfig, index: int, not_hotdog: list[str] | None = None,
                   photos: list[str] | None = None, meshes: dict[str, list[str]] | None = None) -> dict:
     """The record of image ``index``: everything random about it, each part from its own generator."""
-    not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG, config.dishes, config.meals)
+    not_hotdog = not_hotdog or kinds_with_label(NOT_HOTDOG_CLASS, config.dishes, config.meals)
     seed = image_seed(config.seed, index)
     label = label_of(index)
     rng = aspect_rng(seed, "kind")
-    if label == HOTDOG:  # with the dishes, a third of the hotdog images show two to four in a row
+    if label == HOTDOG_CLASS:  # with the dishes, a third of the hotdog images show two to four in a row
         kind = "hotdogs" if config.dishes and rng.random() < HOTDOGS_P else "hotdog"
     else:
         kind = not_hotdog[int(rng.integers(len(not_hotdog)))]

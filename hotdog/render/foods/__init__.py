@@ -56,10 +56,11 @@ from hotdog.render.foods.sub_sandwich import sample_sub_sandwich, build_sub_sand
 from hotdog.render.foods.taco import sample_taco, build_taco
 from hotdog.render.shapes import Food
 
-HOTDOG, NOT_HOTDOG = "hotdog", "not_hotdog"
+# the classes' names (their folders, the manifest's labels); the label 1 of hotdog is hotdog.data.HOTDOG
+HOTDOG_CLASS, NOT_HOTDOG_CLASS = "hotdog", "not_hotdog"
 
 __all__ = [
-    "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG", "MATERIALS", "NOT_HOTDOG", "SERVINGS",
+    "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG_CLASS", "MATERIALS", "NOT_HOTDOG_CLASS", "SERVINGS",
     "SERVING_MATERIALS", "FoodKind", "assemble", "build_food", "build_record_food", "build_sausage", "build_toppings",
     "distractor_parts", "hand_parts", "jitter_materials", "kinds_with_label", "plate", "sample_distractors",
     "sample_hand", "sample_sausage", "sample_serving", "sample_toppings", "serving_parts",
@@ -79,18 +80,18 @@ class FoodKind:
 
 
 FOODS: dict[str, FoodKind] = {
-    "hotdog": FoodKind("hotdog", HOTDOG, sample_hotdog, build_hotdog),
-    "burger": FoodKind("burger", NOT_HOTDOG, sample_burger, build_burger),
-    "pizza_slice": FoodKind("pizza_slice", NOT_HOTDOG, sample_pizza_slice, build_pizza_slice),
-    "donut": FoodKind("donut", NOT_HOTDOG, sample_donut, build_donut),
-    "fries": FoodKind("fries", NOT_HOTDOG, sample_fries, build_fries),
-    "banana": FoodKind("banana", NOT_HOTDOG, sample_banana, build_banana),
-    "sub_sandwich": FoodKind("sub_sandwich", NOT_HOTDOG, sample_sub_sandwich, build_sub_sandwich),
-    "burrito": FoodKind("burrito", NOT_HOTDOG, sample_burrito, build_burrito),
-    "sausage_plate": FoodKind("sausage_plate", NOT_HOTDOG, sample_sausage_plate, build_sausage_plate),
-    "taco": FoodKind("taco", NOT_HOTDOG, sample_taco, build_taco),
-    "corn_dog": FoodKind("corn_dog", NOT_HOTDOG, sample_corn_dog, build_corn_dog),
-    "plated_meal": FoodKind("plated_meal", NOT_HOTDOG, sample_plated_meal, build_plated_meal),
+    "hotdog": FoodKind("hotdog", HOTDOG_CLASS, sample_hotdog, build_hotdog),
+    "burger": FoodKind("burger", NOT_HOTDOG_CLASS, sample_burger, build_burger),
+    "pizza_slice": FoodKind("pizza_slice", NOT_HOTDOG_CLASS, sample_pizza_slice, build_pizza_slice),
+    "donut": FoodKind("donut", NOT_HOTDOG_CLASS, sample_donut, build_donut),
+    "fries": FoodKind("fries", NOT_HOTDOG_CLASS, sample_fries, build_fries),
+    "banana": FoodKind("banana", NOT_HOTDOG_CLASS, sample_banana, build_banana),
+    "sub_sandwich": FoodKind("sub_sandwich", NOT_HOTDOG_CLASS, sample_sub_sandwich, build_sub_sandwich),
+    "burrito": FoodKind("burrito", NOT_HOTDOG_CLASS, sample_burrito, build_burrito),
+    "sausage_plate": FoodKind("sausage_plate", NOT_HOTDOG_CLASS, sample_sausage_plate, build_sausage_plate),
+    "taco": FoodKind("taco", NOT_HOTDOG_CLASS, sample_taco, build_taco),
+    "corn_dog": FoodKind("corn_dog", NOT_HOTDOG_CLASS, sample_corn_dog, build_corn_dog),
+    "plated_meal": FoodKind("plated_meal", NOT_HOTDOG_CLASS, sample_plated_meal, build_plated_meal),
 }
 # everyday dishes (bowls.py, bakery.py, plates.py): the dozens of other foods the not-hotdog photos show;
 # rendered with RenderConfig(dishes=True), so renders made before they existed keep their records
@@ -98,13 +99,13 @@ DISHES = {"soup": bowls, "salad": bowls, "rice_bowl": bowls, "noodles": bowls, "
           "pancakes": bakery, "cookies": bakery, "bread": bakery, "muffin": bakery, "pasta": plates,
           "fried_egg": plates, "sushi": plates, "skewer": plates, "spring_rolls": plates, "fruit": plates,
           "ice_cream": plates}
-FOODS["hotdogs"] = FoodKind("hotdogs", HOTDOG, sample_hotdogs, build_hotdogs, "dishes")  # two to four in a row
-FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(module, f"sample_{name}"), getattr(module, f"build_{name}"),
+FOODS["hotdogs"] = FoodKind("hotdogs", HOTDOG_CLASS, sample_hotdogs, build_hotdogs, "dishes")  # two to four in a row
+FOODS.update({name: FoodKind(name, NOT_HOTDOG_CLASS, getattr(module, f"sample_{name}"), getattr(module, f"build_{name}"),
                              "dishes") for name, module in DISHES.items()})
 # more dishes (meals.py), and a generic dish of random parts so the not-hotdog class is not a closed list;
 # rendered with RenderConfig(meals=True)
 MEALS = ("steak", "fried_chicken", "dumplings", "waffles", "sandwich", "roast_chicken", "curry", "generic_dish")
-FOODS.update({name: FoodKind(name, NOT_HOTDOG, getattr(meals, f"sample_{name}"), getattr(meals, f"build_{name}"),
+FOODS.update({name: FoodKind(name, NOT_HOTDOG_CLASS, getattr(meals, f"sample_{name}"), getattr(meals, f"build_{name}"),
                              "meals") for name in MEALS})
 
 
