@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tests: set up .venv if needed, then run the unit tests and execute the six notebooks (nbval)
+# The tests: set up .venv if needed, then run the unit tests and execute the notebooks (nbval)
 # on tiny sizes. Extra arguments go to pytest (e.g. bash test.sh tests/test_data.py -x).
 set -euo pipefail
 cd "$(dirname "$0")"

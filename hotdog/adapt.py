@@ -131,6 +131,14 @@ class _Views:
         return views.masked_fill_(inside[:, None].to(views.device), 0.0)  # 0 is mid-grey in [-1, 1]
 
 
+def views(images: torch.Tensor, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """FixMatch's two views of uint8 photos, in [-1, 1], as training draws them: the weak one (half of them
+    flipped) whose confident answers become targets, and the strong one (crop, flip, jitter, Cutout) that learns them."""
+    generator = torch.Generator().manual_seed(seed)
+    drawn = _Views(images.shape[-1])
+    return drawn.weak(images, generator), drawn.strong(images, generator)
+
+
 def _unlabelled_loss(model, config: AdaptConfig, photos: torch.Tensor, views: _Views, generator, state: dict):
     """The unlabelled photos' loss, and (for the record) the share of them that counted."""
     weak = views.weak(photos, generator)

@@ -39,11 +39,11 @@ def _article(mode: str, width: int = 0) -> str:
 
 def format_table(results: dict[str, dict]) -> str:
     """One run: the article's table with ours beside it, as text."""
-    lines = [f"{'trained on':<28}{'article':>9}{'this run':>10}   95% interval      correct", "-" * 72]
+    lines = [f"{'trained on':<30}{'article':>9}{'this run':>10}   95% interval      correct", "-" * 74]
     for mode in REGIMES:
         if mode in results:
             r = results[mode]
-            lines.append(f"{MODE_LABELS[mode]:<28}{_article(mode, 9)}{r['accuracy']:>10.2%}"
+            lines.append(f"{MODE_LABELS[mode]:<30}{_article(mode, 9)}{r['accuracy']:>10.2%}"
                          f"   {format_interval(r['interval95'], separator=' - ')}   {r['correct']}/{r['total']}")
     return "\n".join(lines)
 
@@ -52,13 +52,14 @@ def format_summary(summary: dict, title: str = "") -> str:
     """A study: the article's number beside our mean, spread and interval, then the paired tests."""
     n = len(summary["seeds"])
     lines = [title or f"{n} seeds ({', '.join(map(str, summary['seeds']))})",
-             f"{'trained on':<28}{'article':>9}{'mean':>9}{'sd':>7}   95% interval (t, {n} seeds)   AUC", "-" * 84]
+             f"{'trained on':<30}{'article':>9}{'mean':>9}{'sd':>7}   95% interval (t, {_seeds(n)})   AUC", "-" * 86]
     for mode in REGIMES:
         if mode in summary["regimes"]:
             s = summary["regimes"][mode]
             auc = f"{s['auc']['mean']:.3f}" if "auc" in s else "-"
-            lines.append(f"{MODE_LABELS[mode]:<28}{_article(mode, 9)}{s['mean']:>9.2%}{s['sd']:>7.1%}"
-                         f"   {format_interval(s['interval95'], separator=' - ')}{'':>9}{auc}")
+            spread = (f"{s['sd']:>7.1%}   {format_interval(s['interval95'], separator=' - ')}" if n > 1
+                      else f"{'-':>7}   {'-':<15}")  # one seed has no spread
+            lines.append(f"{MODE_LABELS[mode]:<30}{_article(mode, 9)}{s['mean']:>9.2%}{spread}{'':>9}{auc}")
     lines.append(f"always 'not hotdog' / majority class: {summary['majority_baseline']:.1%} on average")
     for name, pair in summary["pairs"].items():
         lines.append(f"{name:<22} difference {_difference(pair['difference'])}; {_mcnemar(pair['mcnemar'])}")

@@ -210,7 +210,7 @@ def prepare(notebook: str, article_assets: bool = False, dry_run: bool = False) 
     render = notebook in RENDER_NOTEBOOKS
     runtime = inspect()
     steps = plan(runtime, render=render, article_assets=article_assets)
-    print(f"Python {sys.version.split()[0]}{' on Colab' if runtime.colab else ''}; project in {paths.project_root()}")
+    print(f"Python {sys.version.split()[0]}{' on Colab' if runtime.colab else ''}; project folder {paths.project_root().name}")
     blender = runtime.blender
     for step in steps:
         print(("  - " if step.kind == "note" else "  > ") + step.describe(), flush=True)
