@@ -80,8 +80,9 @@ class EpochBatches:
     MixUp or CutMix when ``mixup`` > 0. All draws come from (seed, stage, epoch)."""
 
     def __init__(self, pool: Pool, batch_size: int, seed: int, stage: int, epoch: int,
-                 policy: str | None = None, mixup: float = 0.0):
+                 policy: str | None = None, mixup: float = 0.0, domains: bool = False):
         self.pool, self.batch_size = pool, batch_size
+        self.domains = domains and pool.n_mixed > 0  # also yield which rows are renders (tricks.domain_forward)
         order = epoch_order(pool, seed, stage, epoch)
         self.order = order[:steps_per_epoch(pool, batch_size) * batch_size].to(pool.images.device, non_blocking=True)
         self.augmentation = tricks.batch_augmentation(policy, pool.images.shape[-1]) if policy else None
@@ -102,4 +103,19 @@ class EpochBatches:
                 images = self.augmentation(images, self.params[start:start + self.batch_size]).mul_(2).sub_(1)
             else:
                 images = normalize(images)
-            yield self.mix(images, labels) if self.mix is not None else (images, labels)
+            if self.domains:
+                yield images, labels, rows >= self.pool.n_real
+            else:
+                yield self.mix(images, labels) if self.mix is not None else (images, labels)
+
+
+def stage_data(mode: str, stages, data: dict, mix_synthetic: float, device: torch.device) -> dict[str, TensorImages]:
+    """The data sets the stages train on (and the renders ``both`` mixes in), checked, moved to ``device`` once."""
+    needed = {name for name, _ in stages} | ({"synthetic"} if mode == "both" and mix_synthetic > 0 else set())
+    for name in sorted(needed):
+        if name not in data:
+            raise ValueError(f"mode {mode!r} needs data[{name!r}]")
+        if not isinstance(data[name], TensorImages):
+            raise TypeError(f"train() takes decoded images (data.cache(...) or data.prepare(...)), not "
+                            f"{type(data[name]).__name__}, for data[{name!r}]")
+    return {name: on_device(data[name], device) for name in needed}

@@ -63,6 +63,7 @@ class TrainConfig:
     augment: bool | str = False  # True or "crop": random crops, flips, colour jitter; "trivial": TrivialAugmentWide (tricks)
     weight_decay: float = 0.0  # > 0: decoupled weight decay (AdamW) instead of Adam
     mix_synthetic: float = 0.0  # "both": this share of each fine-tuning epoch is rendered images, the rest real
+    separate_bn: bool = False  # with mix_synthetic: renders and photos pass BatchNorm apart (tricks.domain_forward)
     patience: int | None = None  # with validation photos: end a real-photo stage after this many epochs without a better one
     choose_epoch: bool = True  # with validation photos: keep a real-photo stage's best epoch (False: only watch them)
     # The tuned recipe (hotdog/tricks.py); the defaults leave the article's loop as it is.
@@ -89,6 +90,8 @@ class TrainConfig:
             problems.append(f"precision must be one of {', '.join(precision.PRECISIONS)}, not {self.precision!r}")
         if not 0 <= self.mix_synthetic < 1:
             problems.append(f"mix_synthetic is a share of each batch, between 0 and 1, not {self.mix_synthetic}")
+        if self.separate_bn and (self.mix_synthetic == 0 or self.mixup > 0):
+            problems.append("separate_bn keeps renders and photos apart in both's mixed fine-tuning: it needs mix_synthetic > 0 and no mixup")
         if self.patience is not None and self.patience < 1:
             problems.append(f"patience is a number of epochs, 1 or more, or None, not {self.patience!r}")
         if self.schedule not in tricks.SCHEDULES:
@@ -159,13 +162,13 @@ def train_one_epoch(model: nn.Module, loader, optimizer: torch.optim.Optimizer,
     total_loss = torch.zeros((), device=device)
     correct, seen = torch.zeros((), device=device, dtype=torch.long), 0
     start = time.perf_counter()
-    for step, (data, label) in enumerate(loader):
+    for step, (data, label, *renders) in enumerate(loader):  # (a third item: which rows are renders)
         data, label = data.to(device, non_blocking=True), label.to(device, non_blocking=True)
         if channels_last:
             data = data.contiguous(memory_format=torch.channels_last)
         optimizer.zero_grad(set_to_none=True)
         with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
-            output = model(data)
+            output = tricks.domain_forward(model, data, renders[0]) if renders else model(data)
         loss = criterion(output.float(), tricks.smooth(label, smoothing))
         rate = optimizer.param_groups[0]["lr"]
         precision.step_on(loss, optimizer, scaler)
@@ -332,7 +335,7 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
 
     config = setup.config
     loader = batches.EpochBatches(setup.pool(name), _batch_size(setup, name), config.seed, number, epoch,
-                                  tricks.augmentation_name(config.augment), config.mixup)
+                                  tricks.augmentation_name(config.augment), config.mixup, config.separate_bn)
     # MixUp/CutMix and TrivialAugmentWide draw from torch's global generator: fork it for the epoch and seed
     # the fork (seed, stage, epoch), so a resumed run draws the same and the caller's state is untouched
     random = bool(config.augment) or config.mixup > 0
@@ -443,7 +446,7 @@ def train(mode: str, data: dict[str, TensorImages], config: TrainConfig | None =
     config = config or TrainConfig()
     stages = config.stages(mode)
     device = default_device(config.device)
-    setup = _Setup(mode, _on_device(mode, stages, data, config, device), config, device, test, validation,
+    setup = _Setup(mode, batches.stage_data(mode, stages, data, config.mix_synthetic, device), config, device, test, validation,
                    Path(checkpoint_dir) if checkpoint_dir else None, progress)
     if setup.device.type == "cpu" and config.keep_freed_memory:
         malloc.keep_freed_memory(announce=progress)  # faster CPU training for more memory; see hotdog.malloc
@@ -475,18 +478,6 @@ def write_resume(path: Path, mode: str, model: nn.Module, config: TrainConfig, e
     history = History(mode=mode, config=_recorded(config, device, precision.choose(config.precision, device)),
                       epochs=list(epochs))
     _State(model, make_optimizer(model, config), history, stage=stage, borrowed_from=borrowed_from).save(path)
-
-
-def _on_device(mode: str, stages, data: dict, config: TrainConfig, device: torch.device) -> dict[str, TensorImages]:
-    """The data sets the stages train on, checked, and moved to ``device`` once."""
-    needed = {name for name, _ in stages} | ({"synthetic"} if mode == "both" and config.mix_synthetic > 0 else set())
-    for name in sorted(needed):
-        if name not in data:
-            raise ValueError(f"mode {mode!r} needs data[{name!r}]")
-        if not isinstance(data[name], TensorImages):
-            raise TypeError(f"train() takes decoded images (data.cache(...) or data.prepare(...)), not "
-                            f"{type(data[name]).__name__}, for data[{name!r}]")
-    return {name: batches.on_device(data[name], device) for name in needed}
 
 
 def _placed(model: nn.Module, device: torch.device, channels_last: bool) -> nn.Module:

@@ -90,3 +90,25 @@ def averaged(model: nn.Module, decay: float):
     if not decay:
         return None
     return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+
+
+def domain_forward(model: nn.Module, images: torch.Tensor, renders: torch.Tensor) -> torch.Tensor:
+    """``model(images)`` with the renders (rows where ``renders`` is True) and the photos passed through
+    BatchNorm apart: each normalised by its own batch's statistics, the running statistics (what testing
+    uses) from the photos alone. Separate statistics per domain, as self-ensembling (French, Mackiewicz and
+    Fisher 2018) and domain-specific BatchNorm (Chang et al. 2019) keep them; the weights are shared."""
+    output = images.new_empty(len(images), dtype=torch.float32)
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for rows, keeps_statistics in ((~renders, True), (renders, False)):
+        if not rows.any():
+            continue
+        momenta = [m.momentum for m in norms]
+        if not keeps_statistics:
+            for m in norms:
+                m.momentum = 0.0  # running = (1 - 0) * running: the renders leave them as they are
+        try:
+            output[rows] = model(images[rows]).float()
+        finally:
+            for m, momentum in zip(norms, momenta):
+                m.momentum = momentum
+    return output

@@ -103,3 +103,52 @@ def test_an_interrupted_tuned_run_resumes_to_the_same_model(tmp_path, monkeypatc
     assert [e["learning_rate"] for e in history.epochs] == pytest.approx([e["learning_rate"] for e in ref_history.epochs])
     for p, q in zip(reference.state_dict().values(), resumed.state_dict().values()):
         assert torch.allclose(p.float(), q.float(), atol=1e-6)
+
+
+def test_domain_forward_keeps_renders_out_of_the_photos_batchnorm():
+    from hotdog.model import BinaryClassifier
+    from hotdog.tricks import domain_forward
+
+    torch.manual_seed(0)
+    model, twin = BinaryClassifier().train(), BinaryClassifier().train()
+    twin.load_state_dict(model.state_dict())
+    images = torch.randn(10, 3, 128, 128)
+    renders = torch.tensor([False, True] * 5)
+    images[renders] = images[renders] * 3 + 2  # another domain: other statistics
+    together = domain_forward(model, images, renders)
+    photos_alone = twin(images[~renders])  # the photos as one batch: their own statistics, their own running ones
+    assert torch.allclose(together[~renders], photos_alone, atol=1e-5)
+    for mine, theirs in zip(model.modules(), twin.modules()):
+        if isinstance(mine, torch.nn.BatchNorm2d):
+            assert torch.allclose(mine.running_mean, theirs.running_mean, atol=1e-6)  # the renders left them alone
+            assert mine.momentum == theirs.momentum
+    together.sum().backward()  # and both domains' rows train the shared weights
+    assert all(p.grad is not None for p in model.parameters())
+
+
+def test_separate_batchnorm_needs_mixed_renders_and_no_mixup():
+    from hotdog.train import TrainConfig
+
+    TrainConfig(mix_synthetic=0.5, separate_bn=True)
+    for asked in ({"separate_bn": True}, {"separate_bn": True, "mix_synthetic": 0.5, "mixup": 0.2}):
+        with pytest.raises(ValueError, match="separate_bn keeps renders and photos apart"):
+            TrainConfig(**asked)
+
+
+def test_both_with_separate_batchnorm_marks_the_renders_of_each_batch_and_trains():
+    from dataclasses import replace
+
+    from hotdog import batches
+    from test_train import IMPROVED
+
+    data = {"synthetic": fake_images(40, 1), "authentic": fake_images(16, 2)}
+    pool = batches.stage_pool("authentic", "both", data, 0.5)
+    marked = list(batches.EpochBatches(pool, 8, 3, 1, 0, domains=True))
+    order = batches.epoch_order(pool, 3, 1, 0)
+    assert all(len(batch) == 3 for batch in marked)
+    assert torch.equal(torch.cat([renders for _, _, renders in marked]), order >= 16)
+    plain = batches.EpochBatches(batches.stage_pool("authentic", "authentic", data, 0.5), 8, 3, 1, 0, domains=True)
+    assert all(len(batch) == 2 for batch in plain)  # nothing mixed in: nothing to mark
+    config = replace(IMPROVED, separate_bn=True, patience=None, finetune_epochs=2)
+    model, history = train("both", data, config, progress=False)
+    assert [e["stage"] for e in history.epochs] == ["synthetic", "authentic", "authentic"]
