@@ -67,7 +67,7 @@ TRIALS: dict[str, Trial] = {
     "both-mixed-dsbn": Trial("both", _recipe("both-mixed-dsbn", 5.0, **ONECYCLE, finetune_learning_rate=1e-3,
                                              mix_synthetic=0.5, separate_bn=True),
                              "as both-mixed, renders and photos through BatchNorm apart (its statistics the photos'): "
-                             "against both-mixed"),
+                             "against both-mixed on the same renders"),
 }
 
 
