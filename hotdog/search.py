@@ -64,10 +64,14 @@ TRIALS: dict[str, Trial] = {
                            "10 epochs on 5,000 renders, then 100 on photos with a fresh one-cycle to 1e-3"),
     "both-mixed": Trial("both", _recipe("both-mixed", 5.0, **ONECYCLE, finetune_learning_rate=1e-3, mix_synthetic=0.5),
                         "as both-finetune, with half of every fine-tuning batch renders: against both-finetune"),
+    "both-mixed-photo": Trial("both", _recipe("both-mixed-photo", 5.0, **ONECYCLE, finetune_learning_rate=1e-3,
+                                              mix_synthetic=0.5),
+                              "both-mixed again, on the photo-scene renders (the default since it ran): "
+                              "the baseline of both-mixed-dsbn"),
     "both-mixed-dsbn": Trial("both", _recipe("both-mixed-dsbn", 5.0, **ONECYCLE, finetune_learning_rate=1e-3,
                                              mix_synthetic=0.5, separate_bn=True),
                              "as both-mixed, renders and photos through BatchNorm apart (its statistics the photos'): "
-                             "against both-mixed on the same renders"),
+                             "against both-mixed-photo, on the same renders"),
 }
 
 
