@@ -201,7 +201,7 @@ def study_bars(summaries: dict[str, dict], title: str = "Accuracy on 199 held-ou
            label="article (one run)")
     for i in article:
         ax.text(i - 0.4 + width / 2, ARTICLE[regimes[i]] + 0.01, f"{ARTICLE[regimes[i]]:.1%}", ha="center", fontsize=8)
-    hatches = ["", "//", "..", "xx"]
+    hatches = ["", "//", "..", "xx", "\\\\", "oo", "++", "--"]  # one per study, for up to eight
     for k, (label, summary) in enumerate(summaries.items()):
         offset = -0.4 + width * (k + 1.5)
         for i, m in enumerate(regimes):
@@ -339,21 +339,32 @@ def labels_curve(points: dict[int, dict], title: str = "How many labels do rende
     return fig
 
 
-def search_curves(records: list[dict], title: str = "The recipe search: validation photos after every epoch"):
+def search_curves(records: list[dict],
+                  title: str = "The recipe search: 160 validation photos after every epoch (lines: mean of 5 epochs)"):
     """Validation accuracy and AUC per epoch of each trial of :mod:`hotdog.search` (the stages on
     real photos; a ``both`` trial's epochs on renders are left out, so every line starts at photos)."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
-    for record in records:
+    colors = plt.get_cmap("tab10")
+    for k, record in enumerate(records):
         rows = [e for e in record["history"]["epochs"] if e["stage"] == "authentic" and "val_accuracy" in e]
         x = np.arange(1, len(rows) + 1)
         for ax, key in zip(axes, ("val_accuracy", "val_auc")):
-            if rows and key in rows[0]:
-                ax.plot(x, [e[key] for e in rows], lw=1.2, label=record["trial"],
+            if rows and key in rows[0]:  # each epoch faint, a running mean over 5 epochs drawn over it
+                values = np.array([e[key] for e in rows], dtype=float)
+                ax.plot(x, values, lw=0.6, alpha=0.25, color=colors(k))
+                ax.plot(x, _running_mean(values, 5), lw=1.6, color=colors(k), label=record["trial"],
                         ls="--" if record["mode"] == "both" else "-")
     for ax, name in zip(axes, ("accuracy", "AUC")):
         ax.axhline(0.5, color="grey", lw=0.8)
-        ax.set(xlabel="epoch on real photos", ylabel=f"validation {name} (160 photos)", ylim=(0.45, 1.0))
+        ax.set(xlabel="epoch on real photos", ylabel=f"validation {name}", ylim=(0.45, 1.0))
     axes[1].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def _running_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Each value's mean with up to ``window - 1`` before it (the first ones over what there is)."""
+    sums = np.cumsum(np.insert(values, 0, 0.0))
+    starts = np.maximum(np.arange(1, len(values) + 1) - window, 0)
+    return (sums[1:] - sums[starts]) / (np.arange(1, len(values) + 1) - starts)

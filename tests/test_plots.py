@@ -75,3 +75,16 @@ def test_labels_curve_draws_each_regime_where_its_study_has_it(records):
     auc_lines = [line for line in auc.lines if line.get_marker() == "o"]
     assert np.allclose(np.asarray(auc_lines[1].get_ydata(), dtype=float)[1], full["regimes"]["both"]["auc"]["mean"])
     assert [t.get_text() for t in accuracy.get_xticklabels()] == ["0", "799"]
+
+
+def test_search_curves_draw_each_epoch_faint_and_a_running_mean_over_it():
+    from hotdog import search
+
+    trials = search.load(paths.project_root() / "results")[:2]
+    fig = plots.search_curves(trials)
+    lines = fig.axes[0].lines[:4]  # per trial: every epoch, then its running mean
+    values = np.asarray(lines[0].get_ydata(), dtype=float)
+    smooth = np.asarray(lines[1].get_ydata(), dtype=float)
+    assert lines[0].get_alpha() < 1 and lines[1].get_alpha() is None  # the epochs faint, the mean solid
+    assert smooth[4] == pytest.approx(values[:5].mean()) and smooth[0] == values[0]
+    assert lines[1].get_color() == lines[0].get_color() != lines[2].get_color()  # one colour per trial
