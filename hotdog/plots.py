@@ -153,8 +153,13 @@ def confusion_matrices(results: dict[str, dict]):
     return fig
 
 
-def randomization_gallery(groups: dict[str, list], size: float = 2.0):
-    """One row per randomization (switched on alone, everything else neutral), its renders side by side."""
+ZOOMED = ("material", "noise", "blur", "jpeg")  # small effects: the gallery shows the centre of the image enlarged
+
+
+def randomization_gallery(groups: dict[str, list], size: float = 2.0, zoomed: Sequence[str] = ZOOMED,
+                          centre: float = 0.4):
+    """One row per randomization (switched on alone, everything else neutral), its renders side by side; the
+    rows in ``zoomed`` show the middle ``centre`` of each image enlarged, where their effect is too small to see whole."""
     from PIL import Image
 
     rows, columns = len(groups), max(len(paths) for paths in groups.values())
@@ -166,10 +171,16 @@ def randomization_gallery(groups: dict[str, list], size: float = 2.0):
                 spine.set_visible(False)
             if column < len(image_paths):
                 with Image.open(image_paths[column]) as image:
-                    ax.imshow(image.convert("RGB"), interpolation="nearest")
-        axes[row][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
+                    shown = image.convert("RGB")
+                if name in zoomed:
+                    w, h = shown.size
+                    box = (round(w * (1 - centre) / 2), round(h * (1 - centre) / 2))
+                    shown = shown.crop((*box, w - box[0], h - box[1]))
+                ax.imshow(shown, interpolation="nearest")
+        label = f"{name}\n(centre, {1 / centre:.1f}x)" if name in zoomed else name
+        axes[row][0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
     fig.suptitle("Each randomization on its own (all others fixed)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.985))  # (room for the title above the first row)
     return fig
 
 

@@ -88,3 +88,15 @@ def test_search_curves_draw_each_epoch_faint_and_a_running_mean_over_it():
     assert lines[0].get_alpha() < 1 and lines[1].get_alpha() is None  # the epochs faint, the mean solid
     assert smooth[4] == pytest.approx(values[:5].mean()) and smooth[0] == values[0]
     assert lines[1].get_color() == lines[0].get_color() != lines[2].get_color()  # one colour per trial
+
+
+def test_the_gallery_enlarges_the_centre_of_the_small_effects(tmp_path):
+    from PIL import Image
+
+    image = np.zeros((100, 100, 3), dtype=np.uint8)
+    image[30:70, 30:70] = 255  # a white centre
+    Image.fromarray(image).save(tmp_path / "a.png")
+    fig = plots.randomization_gallery({"lights": [tmp_path / "a.png"], "noise": [tmp_path / "a.png"]})
+    whole, centre = (ax.images[0].get_array() for ax in (fig.axes[0], fig.axes[1]))
+    assert whole.shape[:2] == (100, 100) and centre.shape[:2] == (40, 40) and centre.min() == 255
+    assert fig.axes[1].get_ylabel() == "noise\n(centre, 2.5x)"
