@@ -148,7 +148,8 @@ def compare_command(args) -> None:
         names = sorted(p.name for p in paths.studies_dir().iterdir() if p.is_dir())
     if not names:
         raise FileNotFoundError(f"no studies in {paths.studies_dir()}; run `python -m hotdog study NAME` first")
-    figure = _figure_path(args.figure) if args.figure else None  # (a bad --figure stops before any reading)
+    figure = _figure_path(args.figure) if args.figure else None  # (a bad figure path stops before any reading)
+    curve = _figure_path(args.labels_curve, "--labels-curve") if args.labels_curve else None
     records, damaged = {}, []
     for name in names:
         try:
@@ -165,8 +166,8 @@ def compare_command(args) -> None:
 
         plots.study_bars(summaries).savefig(figure, dpi=110)
         print(f"figure: {figure}")
-    if args.labels_curve:
-        _labels_curve(records, summaries, _figure_path(args.labels_curve))
+    if curve:
+        _labels_curve(records, summaries, curve)
     comparisons = {}
     if args.against:
         reference = records.get(args.against) or study.load(args.against)
@@ -200,10 +201,10 @@ def _labels_curve(records: dict[str, list[dict]], summaries: dict[str, dict], fi
     print(f"labels curve: {figure} ({', '.join(f'{k}: {name}' for k, (name, _) in sorted(points.items()))})")
 
 
-def _figure_path(figure: str) -> Path:
-    """``--figure``'s file, its folder made; a folder given instead of a file is refused before any work."""
+def _figure_path(figure: str, option: str = "--figure") -> Path:
+    """``option``'s file, its folder made; a folder given instead of a file is refused before any work."""
     path = Path(figure)
     if path.is_dir():
-        raise ValueError(f"--figure {figure} is a folder: give a file name, e.g. {path / 'comparison.png'}")
+        raise ValueError(f"{option} {figure} is a folder: give a file name, e.g. {path / 'comparison.png'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path

@@ -289,6 +289,7 @@ def test_a_damaged_sidecar_is_named_with_its_fix(sidecar, says, tmp_path, image_
     (["study", "o", "--size", "tiny", "--synthetic", "{file}"], "--synthetic {file} is a file"),
     (["study", "o", "--size", "tiny", "--synthetic", "{file}", "--no-render"], "--synthetic {file} is a file"),
     (["compare", "--figure", "{folder}"], "--figure {folder} is a folder"),
+    (["compare", "--labels-curve", "{folder}"], "--labels-curve {folder} is a folder"),
 ])
 def test_a_file_where_a_folder_belongs_and_back_is_one_line(argv, says, results, tmp_path, capsys):
     file, folder = tmp_path / "a_file", tmp_path
