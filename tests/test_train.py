@@ -1,4 +1,5 @@
 import json
+import sys
 
 import pytest
 import torch
@@ -247,6 +248,17 @@ def test_training_on_the_cpu_keeps_freed_memory_unless_told_not_to(monkeypatch):
     assert calls == [1]
     train("authentic", data, TrainConfig(**{**one_epoch.__dict__, "keep_freed_memory": False}), progress=False)
     assert calls == [1]
+
+
+def test_the_allocator_change_is_said_on_the_command_line_and_not_in_a_notebook(monkeypatch):
+    said = []
+    monkeypatch.setattr(training.malloc, "keep_freed_memory", lambda announce=False: said.append(announce) or True)
+    data, one_epoch = {"authentic": fake_images(8, 2)}, TrainConfig(batch_size=8, authentic_epochs=1, device="cpu")
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    train("authentic", data, one_epoch, progress=True)
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    train("authentic", data, one_epoch, progress=True)
+    assert said == [True, False]
 
 
 def test_a_config_is_checked_once_when_made_naming_the_field():
