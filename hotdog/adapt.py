@@ -30,7 +30,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from hotdog import augment, batches, precision, tricks
+from hotdog import augment, batches, malloc, precision, tricks
 from hotdog.data import TensorImages, normalize, unlabelled
 from hotdog.seeds import derive
 
@@ -178,6 +178,7 @@ def adapt(model: nn.Module, renders: TensorImages, photos: TensorImages, config:
         raise ValueError(f"adaptation needs a full batch of unlabelled photos: {len(pool)} photos, batch size "
                          f"{config.batch_size}")
     model.to(device)
+    malloc.for_training(device, progress)  # as train() does: glibc keeps freed memory (hotdog.malloc)
     if config.method == "shot-im":
         for parameter in _head(model).parameters():
             parameter.requires_grad_(False)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import platform
+import sys
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # from glibc's malloc.h
 _INT_MAX = 2**31 - 1  # mallopt takes a C int
@@ -55,3 +56,11 @@ def keep_freed_memory(announce: bool = False) -> bool:
                   "process (faster, for a higher memory peak; see hotdog/malloc.py; "
                   "TrainConfig(keep_freed_memory=False) leaves it alone)")
     return _kept
+
+
+def for_training(device, progress: bool = False) -> bool:
+    """:func:`keep_freed_memory` when ``device`` (a ``torch.device`` or its type) is the CPU; the change is
+    said on the command line when ``progress`` is on, and not in a notebook, whose reader is spared it."""
+    if getattr(device, "type", device) != "cpu":
+        return False
+    return keep_freed_memory(announce=progress and "ipykernel" not in sys.modules)

@@ -20,7 +20,6 @@ The loop itself reads like torchvision's classification reference: ``train_one_e
 
 from __future__ import annotations
 
-import sys
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -449,8 +448,8 @@ def train(mode: str, data: dict[str, TensorImages], config: TrainConfig | None =
     device = default_device(config.device)
     setup = _Setup(mode, batches.stage_data(mode, stages, data, config.mix_synthetic, device), config, device, test, validation,
                    Path(checkpoint_dir) if checkpoint_dir else None, progress)
-    if setup.device.type == "cpu" and config.keep_freed_memory:
-        malloc.keep_freed_memory(announce=progress and "ipykernel" not in sys.modules)  # said on the command line
+    if config.keep_freed_memory:
+        malloc.for_training(setup.device, progress)  # faster CPU training for more memory; see hotdog.malloc
     if setup.device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # one input shape throughout: let cuDNN pick its fastest kernels
     model = _placed(model if model is not None else new_model(config.seed), setup.device, config.channels_last)

@@ -101,3 +101,10 @@ def test_entropy_is_largest_at_one_half():
     e = adapt.entropy(torch.tensor([0.01, 0.5, 0.99]))
     assert e[1] == pytest.approx(torch.log(torch.tensor(2.0)).item()) and e[0] < e[1] > e[2]
     assert isinstance(adapt._head(new_model(0)), nn.Linear)
+
+
+def test_adapting_on_the_cpu_keeps_freed_memory_as_training_does(monkeypatch):
+    asked = []
+    monkeypatch.setattr(adapt.malloc, "keep_freed_memory", lambda announce=False: asked.append(announce) or True)
+    adapt.adapt(new_model(0), images(16, 3), images(16, 4), quick("fixmatch"), device=CPU, progress=False)
+    assert asked == [False]

@@ -38,3 +38,13 @@ def test_without_glibc_it_is_a_no_op(monkeypatch):
     monkeypatch.setattr(malloc.platform, "libc_ver", lambda: ("", ""))
     assert malloc.mallopt(malloc.M_ARENA_MAX, 2) is False
     assert malloc.limit_arenas() is False
+
+
+def test_for_training_keeps_freed_memory_on_the_cpu_only(monkeypatch):
+    asked = []
+    monkeypatch.setattr(malloc, "keep_freed_memory", lambda announce=False: asked.append(announce) or True)
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert malloc.for_training("cuda", progress=True) is False and asked == []
+    assert malloc.for_training("cpu", progress=True) and asked == [True]
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    assert malloc.for_training("cpu", progress=True) and asked == [True, False]
