@@ -9,7 +9,8 @@
 # Finished seeds are read back and an interrupted one resumes from its checkpoints, so running this again
 # completes what was cut off (bash scripts/park.sh carries a seed's checkpoints to another machine).
 # A seed of adapted-split0 took about 47 minutes on a 2-core Intel Xeon with AMX (bfloat16, renders included)
-# and 81 minutes of training on a 2-core AMD EPYC (float32); each labels seed about 25 minutes on the Xeon.
+# and, at the per-epoch times of seed 1 (parked half-way), about 81 minutes of training on a 2-core AMD EPYC
+# (float32); each labels seed about 25 minutes on the Xeon.
 #
 #   bash scripts/adapt_studies.sh          # every seed, in the order the borrowing needs
 #   bash scripts/adapt_studies.sh 1        # seed 1 of the three studies (adapted-split0 first)
