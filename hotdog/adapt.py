@@ -192,6 +192,7 @@ def adapt(model: nn.Module, renders: TensorImages, photos: TensorImages, config:
     views = _Views(pool.images.shape[-1])
     for epoch in range(state["epoch"], config.epochs):
         row = _epoch(model, optimizer, scheduler, scaler, chosen, config, supervised, pool, views, epoch, state, device)
+        row["computed_in"] = chosen.name  # a run resumed on another machine may compute in another
         state["rows"].append(_scored(row, model, validation, device))
         state["epoch"] = epoch + 1
         if progress:

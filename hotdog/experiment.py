@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 from hotdog import data, files, metrics, modes, settings
-from hotdog.precision import choose as choose_precision
+from hotdog.precision import as_recorded, choose as choose_precision
 from hotdog.train import TrainConfig, default_device, load_model, train
 
 
@@ -144,7 +144,7 @@ def run_once(sizes: settings.Sizes, seed: int = 0, *, checkpoints: Path, record_
         n_authentic_train=len(prepared.authentic_train), n_validation=len(prepared.validation or []),
         n_test=len(prepared.test), study=study, render_config=render_config, render=render_report,
         timings_seconds=timings, machine=machine(), device=str(device),
-        autocast=choose_precision(config.precision, device).recorded, split_seed=split_seed,
+        autocast=as_recorded(computed_in(histories), choose_precision(config.precision, device)), split_seed=split_seed,
         synthetic_stage_from=_lender_name(synthetic_stage_from) if lent else None,
         labels=labels, n_unlabelled=len(prepared.unlabelled_photos()) if "adapted" in trained or labels is not None else 0,
         adaptation=asdict(adaptation) if adaptation is not None else None)
@@ -168,6 +168,13 @@ def _trained(mode: str, prepared: data.Prepared, config: TrainConfig, adaptation
                     validation=prepared.validation, progress=progress)[1].to_json()
     timings[f"train_{mode}"] = time.perf_counter() - t
     return out
+
+
+def computed_in(histories: dict) -> list[str]:
+    """What each epoch of these histories computed in, in order (an adapted history's renders-only ``start``
+    first; a lent stage's epochs are in the history that borrowed them)."""
+    runs = [h.get("start") or {} for h in histories.values()] + list(histories.values())
+    return [row.get("computed_in") for run in runs for row in run.get("epochs", [])]
 
 
 def check_labels(trained: tuple[str, ...], labels: int | None) -> tuple[str, ...]:

@@ -87,3 +87,21 @@ def step_on(loss, optimizer, scaler=None) -> None:
     else:
         loss.backward()
         optimizer.step()
+
+
+def as_recorded(computed_in: list[str], here: Precision) -> str:
+    """A record's ``autocast`` for a run whose epochs computed in ``computed_in`` (each epoch row's name,
+    e.g. ``bfloat16``; rows written before rows said so are left out): that one arithmetic, in the form
+    records have always used (``None`` for float32), or ``mixed: float32, bfloat16`` for a run cut off on one
+    machine and finished on another where ``auto`` means something else. No rows: ``here``'s."""
+    seen = list(dict.fromkeys(name for name in computed_in if name))
+    if not seen:
+        return here.recorded
+    if len(seen) > 1:
+        return "mixed: " + ", ".join(seen)
+    return str(None if seen[0] == "float32" else getattr(torch, seen[0]))
+
+
+def readable(recorded: str | None) -> str:
+    """A record's ``autocast`` as a reader says it: ``float32``, ``bfloat16``, ``mixed: float32, bfloat16``."""
+    return "float32" if recorded in (None, "None") else str(recorded).removeprefix("torch.")

@@ -61,6 +61,10 @@ def format_summary(summary: dict, title: str = "") -> str:
                       else f"{'-':>7}   {'-':<15}")  # one seed has no spread
             lines.append(f"{MODE_LABELS[mode]:<30}{_article(mode, 9)}{s['mean']:>9.2%}{spread}{'':>9}{auc}")
     lines.append(f"always 'not hotdog' / majority class: {summary['majority_baseline']:.1%} on average")
+    arithmetic = summary.get("computed_in", {})
+    if len(set(arithmetic.values())) > 1 or any(a.startswith("mixed") for a in arithmetic.values()):
+        lines.append("computed in: " + "; ".join(f"seed {seed} {a}" for seed, a in arithmetic.items()) +
+                     " (--precision auto chooses by machine)")
     for name, pair in summary["pairs"].items():
         lines.append(f"{name:<22} difference {_difference(pair['difference'])}; {_mcnemar(pair['mcnemar'])}")
     return "\n".join(lines)

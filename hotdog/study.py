@@ -21,6 +21,7 @@ from pathlib import Path
 from hotdog import metrics, modes, paths, settings
 from hotdog.provenance import describe, differences, read_json, without
 from hotdog.experiment import run_once
+from hotdog.precision import readable
 
 REGIMES = modes.REGIMES
 PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"), ("adapted", "synthetic"),
@@ -260,7 +261,8 @@ def summarize(records: list[dict]) -> dict:
     majority = [max(sum(r["test_labels"]), len(r["test_labels"]) - sum(r["test_labels"])) / len(r["test_labels"])
                 for r in records]
     return {"seeds": [r["seed"] for r in records], "regimes": regimes, "pairs": pairs,
-            "majority_baseline": sum(majority) / len(majority)}
+            "majority_baseline": sum(majority) / len(majority),
+            "computed_in": {r["seed"]: readable(r.get("autocast")) for r in records}}
 
 
 def versus(records: list[dict], reference: list[dict]) -> dict:

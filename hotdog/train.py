@@ -347,7 +347,7 @@ def _run_epoch(state: _State, setup: _Setup, number: int, name: str, epoch: int,
         row = train_one_epoch(state.model, loader, state.optimizer, setup.criterion, setup.device,
                               config.channels_last, bar, setup.precision.dtype, state.scheduler, state.ema,
                               config.label_smoothing, state.scaler)
-    row = {"stage": name, "epoch": epoch + 1, **row}
+    row = {"stage": name, "epoch": epoch + 1, **row, "computed_in": setup.precision.name}
     if setup.test is not None:
         row["test_accuracy"] = evaluate(state.evaluated(), setup.test, setup.device)
     if setup.validation is not None:

@@ -7,6 +7,7 @@ from torch import nn
 
 from hotdog import adapt
 from hotdog.data import TensorImages, normalize
+from hotdog.precision import choose
 from hotdog.train import new_model
 
 CPU = torch.device("cpu")
@@ -85,6 +86,7 @@ def test_an_adaptation_cut_off_goes_on_from_its_last_epoch(tmp_path, monkeypatch
     monkeypatch.setattr(adapt, "_epoch", one_epoch)
     again, rows = adapt.adapt(new_model(0), renders, photos, config, device=CPU, resume=resume, progress=False)
     assert [r["epoch"] for r in rows] == [1, 2]
+    assert {r["computed_in"] for r in rows} == {choose(config.precision, CPU).name}  # each epoch says what it used
     assert all(torch.allclose(again.state_dict()[k].float(), v.float()) for k, v in whole.items())
 
 

@@ -50,6 +50,14 @@ def test_summary_matches_the_seed_files(two_seeds):
     assert "83.92%" in text and "McNemar" in text
 
 
+def test_the_table_says_when_seeds_computed_in_different_arithmetic(two_seeds):
+    root, records = two_seeds
+    assert "computed in" not in report.format_summary(study.summarize(records))  # one machine, one arithmetic
+    other = [{**records[0], "autocast": "None"}, {**records[1], "autocast": "mixed: float32, bfloat16"}]
+    text = report.format_summary(study.summarize(other))
+    assert "computed in: seed 0 float32; seed 1 mixed: float32, bfloat16" in text
+
+
 def test_compare_command_prints_the_table_from_the_files(two_seeds, monkeypatch, capsys):
     root, _ = two_seeds
     monkeypatch.setattr(paths, "studies_dir", lambda: root)

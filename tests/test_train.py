@@ -103,6 +103,38 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, monkeypatch):
         assert torch.allclose(p, q, atol=1e-6)
 
 
+def test_a_run_resumed_where_auto_means_another_arithmetic_says_it_computed_in_both(tmp_path, monkeypatch):
+    """--precision auto is float32 on a CPU without bfloat16 and bfloat16 on one with it: a run cut off on the
+    first and finished on the second goes on (the setting is the same) and its epochs say what each used."""
+    from dataclasses import replace
+
+    from hotdog import precision
+    from hotdog.experiment import computed_in
+
+    data, config = {"synthetic": fake_images(16, 1), "authentic": fake_images(16, 2)}, replace(CONFIG, precision="auto")
+    monkeypatch.setattr(precision, "native_bf16", lambda device: False)
+    real = interrupt_on_epoch(monkeypatch, 2)
+    with pytest.raises(KeyboardInterrupt):
+        train("both", data, config, checkpoint_dir=tmp_path, progress=False)
+    monkeypatch.setattr(training, "train_one_epoch", real)
+    monkeypatch.setattr(precision, "native_bf16", lambda device: True)
+    _, history = train("both", data, config, checkpoint_dir=tmp_path, progress=False)
+    assert [e["computed_in"] for e in history.epochs] == ["float32", "bfloat16", "bfloat16"]
+    here = precision.choose("auto", torch.device("cpu"))
+    assert precision.as_recorded(computed_in({"both": history.to_json()}), here) == "mixed: float32, bfloat16"
+
+
+def test_a_records_arithmetic_is_its_epochs_when_they_agree():
+    from hotdog.precision import Precision, as_recorded, readable
+
+    here = Precision(torch.bfloat16)
+    assert as_recorded(["float32", "float32"], here) == "None"  # float32, as records have always written it
+    assert as_recorded(["bfloat16"], Precision(None)) == "torch.bfloat16"
+    assert as_recorded([None, None], here) == "torch.bfloat16"  # rows from before rows said: this machine's
+    assert [readable(r) for r in ("None", None, "torch.bfloat16", "mixed: float32, bfloat16")] == \
+        ["float32", "float32", "bfloat16", "mixed: float32, bfloat16"]
+
+
 def test_load_model_names_a_missing_or_bad_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="train a model first"):
         training.load_model(tmp_path / "none.pt")
