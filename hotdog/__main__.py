@@ -213,7 +213,9 @@ def _training_options(p) -> None:
     from hotdog import settings
 
     p.add_argument("--recipe", choices=sorted(settings.RECIPES), default=None,
-                   help="default: tuned for the main job on a CUDA GPU at its default size, else article. "
+                   help="default, in every command: the one the size was made for (tuned at small, the CPU's "
+                        "default, and on a CUDA GPU when no size is named; the article's at tiny and at "
+                        "--size article). "
                         "article: the article's training; improved: augmentation, mixing, weight decay, "
                         "epochs chosen on validation photos; tuned: the recipe search's choice (AdamW, one-cycle, "
                         "crops, flips and jitter, 100 epochs on photos; see hotdog/settings.py)")

@@ -39,11 +39,12 @@ def sizes_from(args):
 
 
 def recipe_from(args):
-    """The --recipe asked for (the article's by default); with --epochs, N epochs exactly in every stage,
-    the recipe's epoch factors set aside (:func:`hotdog.settings.exact_epochs`)."""
+    """The --recipe asked for; by default the one the size was made for, as the main job takes it
+    (:func:`hotdog.settings.default_recipe`: ``tuned`` at ``small``). With --epochs, N epochs exactly in every
+    stage, the recipe's epoch factors set aside (:func:`hotdog.settings.exact_epochs`)."""
     from hotdog import settings
 
-    chosen = settings.recipe(args.recipe or "article")
+    chosen = settings.recipe(args.recipe or settings.default_recipe(getattr(args, "size", None)))
     return settings.exact_epochs(chosen) if getattr(args, "epochs", None) is not None else chosen
 
 

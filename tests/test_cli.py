@@ -93,6 +93,20 @@ def test_train_command_trains_tests_and_saves(tmp_path, capsys):
     assert "accuracy" in capsys.readouterr().out
 
 
+def test_train_and_study_take_the_recipe_the_main_job_takes_when_none_is_named(monkeypatch):
+    import argparse
+
+    from hotdog import settings
+    from hotdog.study_commands import recipe_from
+
+    monkeypatch.delenv("HOTDOG_SIZE", raising=False)
+    monkeypatch.setattr(settings, "on_gpu", lambda: False)
+    for size, name in ((None, "tuned"), ("small", "tuned"), ("tiny", "article"), ("article", "article")):
+        assert recipe_from(argparse.Namespace(recipe=None, epochs=None, size=size)).name == name
+        assert settings.default_recipe(size) == name  # what `run` takes
+    assert recipe_from(argparse.Namespace(recipe="improved", epochs=None, size="small")).name == "improved"
+
+
 def test_epochs_asked_for_are_the_epochs_trained_whatever_the_recipe(tmp_path):
     import argparse
     import json
