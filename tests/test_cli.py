@@ -237,7 +237,7 @@ def test_the_ablation_script_runs_one_study_per_variant(tmp_path):
     lines = done.stdout.splitlines()
     assert len(lines) == 3 + 12 + 2 * 3
     plain = " --set surface_p=0 hdri_p=0 offcentre=0 distance_factor=[1.05,1.4]"  # as the recorded studies began
-    assert lines[0] == ("-m hotdog study ablate-real-0.1 --size small --precision auto --seeds 0 1 --real-share 0.1 "
+    assert lines[0] == ("-m hotdog study ablate-real-0.1 --size small --recipe article --precision auto --seeds 0 1 --real-share 0.1 "
                         "--synthetic data/synthetic_800" + plain)
     assert lines[3].endswith("--without food --modes both --synthetic data/synthetic_800_without-food" + plain)
     assert lines[-4] == ("-m hotdog study tuned-real-0.5 --size article --recipe tuned --precision auto --seeds 0 "
@@ -248,7 +248,7 @@ def test_the_ablation_script_runs_one_study_per_variant(tmp_path):
     photo = subprocess.run(["bash", str(script), "randomization"], capture_output=True, text=True,
                            env={**env, "SCENE": "photo"}).stdout.splitlines()
     assert photo[0].startswith("-m hotdog study photo-small ") and len(photo) == 1 + 12
-    assert photo[1] == ("-m hotdog study photo-ablate-without-food --size small --precision auto --seeds 0 1 "
+    assert photo[1] == ("-m hotdog study photo-ablate-without-food --size small --recipe article --precision auto --seeds 0 1 "
                         "--without food --modes both")
     lines += photo
     transfer = subprocess.run(["bash", str(script), "transfer"], capture_output=True, text=True, env=env)
