@@ -99,7 +99,7 @@ def as_recorded(computed_in: list[str], here: Precision) -> str:
         return here.recorded
     if len(seen) > 1:
         return "mixed: " + ", ".join(seen)
-    return str(None if seen[0] == "float32" else getattr(torch, seen[0]))
+    return Precision(None if seen[0] == "float32" else getattr(torch, seen[0])).recorded
 
 
 def readable(recorded: str | None) -> str:
