@@ -137,7 +137,7 @@ def _continue(differ: list[str], recorded: dict) -> str:
         if section == "labels":
             return f"--labels {recorded['labels']}" if recorded["labels"] is not None else "no --labels"
         if section == "sizes":
-            return f"--size {recorded['sizes']['name']} (with its epochs, renders and photos)"
+            return _sizes_option(recorded["sizes"])
         if name == "renders":  # renders whose folder does not say how they were made
             return "renders whose folder records its settings (python -m hotdog render writes render_config.json)"
         return None
@@ -146,6 +146,20 @@ def _continue(differ: list[str], recorded: dict) -> str:
     options = list(dict.fromkeys(o for o in map(option, differ) if o))
     options += [_as_options(rendered, recorded["renders"])] if rendered and recorded.get("renders") else []
     return f" ({'; '.join(options)})" if options else ""
+
+
+def _sizes_option(recorded: dict) -> str:
+    """--size as the seeds recorded it, where that preset still gives what they trained; else the sizes
+    themselves, since a preset that changed since cannot ask for them again."""
+    name = recorded["name"]
+    present = settings.PRESETS.get(name)
+    if present is not None and without(present.as_dict(), "render_jobs") == without(recorded, "render_jobs"):
+        return f"--size {name} (with its epochs, renders and photos)"
+    photos = recorded.get("authentic_train_limit")
+    return (f"the sizes its seeds recorded, which --size {name} no longer gives: {recorded['n_synthetic']} renders; "
+            f"{recorded['synthetic_epochs']}, {recorded['finetune_epochs']} and {recorded['authentic_epochs']} epochs "
+            f"of renders, of photos after renders and of photos alone; {photos or 'all'} training photos "
+            f"(--images and --photos ask for those; --epochs sets every stage alike)")
 
 
 def recorded_renders(study: str, root: Path | None = None, seed: int = 0) -> list:

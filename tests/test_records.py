@@ -57,6 +57,23 @@ def test_a_seed_with_another_recipe_is_refused_naming_what_differs_and_the_ways_
     assert not (results / "studies" / "s1" / "seed1.json").exists()
 
 
+def test_a_study_made_with_a_preset_that_has_changed_since_names_its_sizes_not_the_preset(results, capsys):
+    earlier = seed_record()
+    earlier["sizes"] = {**TINY.as_dict(), "n_synthetic": 24, "synthetic_epochs": 2}
+    write_seed(results, "s1", earlier)
+    assert main(["study", "s1", "--size", "tiny", "--seeds", "1", "--modes", "authentic", "--recipe", "article"]) == 1
+    err = capsys.readouterr().err
+    assert "sizes.n_synthetic 24 recorded, 32 asked" in err
+    assert "which --size tiny no longer gives: 24 renders; 2, 1 and 1 epochs" in err
+    assert "with its epochs, renders and photos" not in err
+
+
+def test_a_seed_of_another_size_is_refused_naming_the_preset_it_was_made_with(results, capsys):
+    write_seed(results, "s1", seed_record())
+    assert main(["study", "s1", "--size", "small", "--seeds", "1", "--modes", "authentic", "--recipe", "article"]) == 1
+    assert "--size tiny (with its epochs, renders and photos)" in capsys.readouterr().err
+
+
 def test_a_seed_on_a_fixed_split_is_not_averaged_with_seeds_on_their_own(results, capsys):
     write_seed(results, "s1", seed_record())
     assert main(["study", "s1", "--size", "tiny", "--seeds", "1", "--modes", "authentic", "--split-seed", "0"]) == 1
