@@ -100,3 +100,12 @@ def test_the_gallery_enlarges_the_centre_of_the_small_effects(tmp_path):
     whole, centre = (ax.images[0].get_array() for ax in (fig.axes[0], fig.axes[1]))
     assert whole.shape[:2] == (100, 100) and centre.shape[:2] == (40, 40) and centre.min() == 255
     assert fig.axes[1].get_ylabel() == "noise\n(centre, 2.5x)"
+
+
+def test_the_majority_line_of_studies_on_different_test_photos_says_the_range(records):
+    article = study.summarize(study.load("article", ROOT))  # each seed its own split: 51.7 % on average
+    split0 = study.summarize(study.load("photo-split0", ROOT))  # split 0's test photos: 53.3 %
+    labels = plots.study_bars({"article": article, "photo-split0": split0}).axes[0].get_legend_handles_labels()[1]
+    assert "always the majority class (51.7% to 53.3%, by test set)" in labels
+    alone = plots.study_bars({"photo-split0": split0}).axes[0].get_legend_handles_labels()[1]
+    assert "always the majority class (53.3%)" in alone
