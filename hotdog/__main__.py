@@ -61,7 +61,8 @@ def _render(args) -> None:
 
     n = args.images or settings.sizes(args.size).n_synthetic
     config = render_config(args, n, args.seed, samples=args.samples)
-    rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=args.jobs, blender=args.blender)
+    jobs = args.jobs or settings.sizes(args.size).render_jobs
+    rendered = render_dataset(args.dest or paths.synthetic_dir(), config, n_jobs=jobs, blender=args.blender)
     print({k: v for k, v in rendered.items() if not isinstance(v, (list, dict))})
     if rendered["failed"]:
         print(f"{rendered['n_failed']} records failed and stay missing (their mesh files cannot be read): "
@@ -121,7 +122,7 @@ def _adapt(args) -> None:
 
 
 def _transfer(args) -> None:
-    from hotdog import transfer
+    from hotdog import settings, transfer
     from hotdog.render import RenderConfig
 
     if not args.table:
@@ -133,7 +134,8 @@ def _transfer(args) -> None:
             from hotdog.render import folder_config
 
             config = RenderConfig.from_saved(folder_config(renders, config) or config.as_dict())
-        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision,
+        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs or settings.sizes().render_jobs,
+                              precision=args.precision,
                               overrides=transfer.recipe_changes(args.train), renders=renders,
                               force=args.force)
         print(f"{args.name}: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in record["summary"].items()))
@@ -203,9 +205,10 @@ def _predict(args) -> int:
 # --------------------------------------------------------------------------- the parser
 
 
-def _size_option(p, help="sizes preset (default: $HOTDOG_SIZE, else 'article' on a CUDA GPU and 'small' on a "
-                                "CPU; see hotdog/settings.py)") -> None:
-    p.add_argument("--size", choices=SIZES, default=None, help=help)
+def _size_option(p, gives: str = "renders, epochs and photos") -> None:
+    p.add_argument("--size", choices=SIZES, default=None,
+                   help=f"the sizes preset, which gives {gives} (default: $HOTDOG_SIZE, else 'article' on a CUDA GPU "
+                        "and 'small' on a CPU; see hotdog/settings.py)")
 
 
 def _training_options(p) -> None:
@@ -231,11 +234,17 @@ def _precision_option(p) -> None:
                         "a gradient scaler on older GPUs (T4, V100), else fp32; fp32: as the article, bit for bit")
 
 
+def _jobs_option(p) -> None:
+    """One --jobs for every command that renders (a study renders with its size's)."""
+    p.add_argument("--jobs", type=COUNT, default=None,
+                   help="parallel Blender worker processes (default: the size preset's, 2 at every size)")
+
+
 def _add_run(sub) -> None:
     p = sub.add_parser("run", help="the main job: render, train authentic/synthetic/both, compare")
     _size_option(p)
     p.add_argument("--seed", type=SEED, default=0, help="seed for rendering, the split, initialisation, batches")
-    p.add_argument("--jobs", type=COUNT, default=None, help="parallel Blender workers (default: the preset's)")
+    _jobs_option(p)
     p.add_argument("--no-render", action="store_true", help="use the synthetic images already rendered")
     _training_options(p)
     p.set_defaults(func=_run)
@@ -255,7 +264,7 @@ def _add_render(sub, switches) -> None:
     p.add_argument("--images", type=COUNT, default=None, help="how many (default: the size preset's)")
     _size_option(p)
     p.add_argument("--seed", type=SEED, default=0)
-    p.add_argument("--jobs", type=COUNT, default=2, help="parallel Blender worker processes")
+    _jobs_option(p)
     p.add_argument("--samples", type=COUNT, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")
     _renderer_options(p, switches)
     p.add_argument("--dest", default=None, help="folder (default: the HOTDOG_SYNTHETIC setting)")
@@ -280,7 +289,7 @@ def _add_train(sub) -> None:
                    help="authentic: real photos only; synthetic: renders only; both: renders, then real photos; "
                         "adapted: renders plus the real training photos without their labels")
     _labels_option(p)
-    _size_option(p, help="epochs and photos from this preset (default: $HOTDOG_SIZE or 'small')")
+    _size_option(p, gives="epochs and photos")
     p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage, exactly (default: the preset's, scaled by the recipe: tuned trains 100/30 as many on photos)")
     p.add_argument("--photos", type=COUNT, default=None,
                    help="train on only the first N of the 799 real training photos (default: the preset's)")
@@ -304,7 +313,7 @@ def _add_study(sub, switches) -> None:
     p.add_argument("name", type=NAME, help="the study's name: results go to results/studies/NAME/seed<k>.json "
                                 "($HOTDOG_RESULTS/studies/NAME with that setting)")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="split/initialisation seeds")
-    _size_option(p, help="renders and epochs from this preset ('article': 5,000 renders, 10 + 20 and 30 epochs)")
+    _size_option(p, gives="renders and epochs ('article': 5,000 renders, 10 + 20 and 30 epochs)")
     p.add_argument("--epochs", type=COUNT, default=None, help="epochs of every stage, exactly (default: the preset's, scaled by the recipe: tuned trains 100/30 as many on photos)")
     _training_options(p)
     p.add_argument("--synthetic", default=None,
@@ -375,7 +384,7 @@ def _add_transfer(sub, switches) -> None:
     p.add_argument("--images", type=COUNT, default=2000, help="renders to make and train on (default 2000)")
     p.add_argument("--seed", type=SEED, default=0, help="the renders' seed")
     p.add_argument("--seeds", type=SEED, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
-    p.add_argument("--jobs", type=COUNT, default=2, help="parallel Blender worker processes")
+    _jobs_option(p)
     _renderer_options(p, switches)
     p.add_argument("--train", nargs="+", default=[], metavar="FIELD=VALUE",
                    help="a training variant: change the fixed recipe (hotdog/transfer.py RECIPE), as JSON: e.g. "

@@ -144,5 +144,5 @@ def choice(size: str | None = None, recipe: str | None = None) -> str:
 
 
 def sizes(name: str | None = None, **overrides) -> Sizes:
-    """The sizes named ``name`` (default: ``$HOTDOG_SIZE`` or ``small``), with any field overridden."""
+    """The sizes named ``name`` (default: :func:`current_size_name`), with any field overridden."""
     return replace(PRESETS[name or current_size_name()], **overrides)

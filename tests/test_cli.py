@@ -334,3 +334,21 @@ def test_study_and_transfer_names_cannot_escape_their_folder(command, bad, capsy
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "argument name" in err and repr(bad) in err and "cannot hold '/'" in err
+
+
+def test_an_option_shared_by_subcommands_has_one_default_and_one_help():
+    """--jobs, --precision, --size, --recipe and the renderer's options read alike wherever they appear."""
+    import argparse
+
+    from hotdog.__main__ import parser
+
+    subcommands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    seen: dict[str, set] = {}
+    for command in subcommands.values():
+        for action in command._actions:
+            for flag in action.option_strings:
+                default_said = (action.help or "").partition("(default")[2]  # what a command gives may differ
+                seen.setdefault(flag, set()).add((repr(action.default), default_said))
+    for flag in ("--jobs", "--precision", "--size", "--recipe", "--without", "--set", "--backgrounds"):
+        assert flag in seen, flag
+        assert len(seen[flag]) == 1, f"{flag} differs between subcommands: {seen[flag]}"
