@@ -76,7 +76,7 @@ def _train(args) -> None:
     sizes = sizes_from(args)
     out = Path(args.out) if args.out else paths.results_dir(sizes.name) / "checkpoints"
     finished = modes.checkpoint(out, args.mode)  # (a run cut off leaves <mode>.resume.pt and resumes instead)
-    if finished.exists() and not (out / f"{args.mode}.resume.pt").exists() and not args.force:
+    if finished.exists() and not modes.resume(out, args.mode).exists() and not args.force:
         raise ValueError(f"{finished} is a finished model; training {args.mode} again would replace it. Pass --force "
                          f"to replace it, or --out NEW_FOLDER to keep it")
     record = run_once(sizes, args.seed, checkpoints=out, record_path=out / f"train-{args.mode}.json",

@@ -65,7 +65,7 @@ def run_trial(name: str, synthetic_root: Path, *, sizes: settings.Sizes | None =
     if config is not None:
         config = replace(config, precision=precision, batch_size=min(config.batch_size, sizes.batch_size))
         model, rows = adapt.adapt(model, prepared.synthetic, prepared.authentic_train, config,
-                                  validation=prepared.validation, resume=out / f"{name}.resume.pt", progress=progress)
+                                  validation=prepared.validation, resume=modes.resume(out, name), progress=progress)
     record = {"trial": name, "method": asdict(config) if config else None, "split_seed": SPLIT_SEED,
               "sizes": sizes.as_dict(), "n_unlabelled": len(prepared.authentic_train),
               "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic),
@@ -73,7 +73,7 @@ def run_trial(name: str, synthetic_root: Path, *, sizes: settings.Sizes | None =
                          "answered_hotdog": _answered_hotdog(model, prepared.validation)},
               "history": rows, "seconds": time.perf_counter() - start, "machine": machine()}
     files.write_json(record_path, record, indent=1, default=str)
-    (out / f"{name}.resume.pt").unlink(missing_ok=True)
+    modes.resume(out, name).unlink(missing_ok=True)
     return read_json(record_path)
 
 

@@ -156,7 +156,7 @@ def _trained(mode: str, prepared: data.Prepared, config: TrainConfig, adaptation
              timings: dict, progress: bool) -> dict:
     """Train ``mode`` and return its history; with ``reuse`` (a study's seed), a mode this seed finished before
     it was cut off is read back instead (its model and history are in ``checkpoints``)."""
-    history = checkpoints / f"{mode}.history.json"
+    history = modes.history(checkpoints, mode)
     if reuse and history.exists() and modes.checkpoint(checkpoints, mode).exists():
         print(f"{mode}: finished before, in {checkpoints}")
         return json.loads(history.read_text())
@@ -210,16 +210,16 @@ def train_adapted(prepared: data.Prepared, config: TrainConfig, adaptation, chec
     if not start.exists():
         stage = train("synthetic", {"synthetic": prepared.synthetic}, config, checkpoint_dir=checkpoints,
                       test=prepared.test, progress=progress)[1].to_json()
-    elif (checkpoints / "synthetic.history.json").exists():  # trained here before this run was cut off
-        stage = json.loads((checkpoints / "synthetic.history.json").read_text())
+    elif modes.history(checkpoints, "synthetic").exists():  # trained here before this run was cut off
+        stage = json.loads(modes.history(checkpoints, "synthetic").read_text())
     labelled = prepared.authentic_train if prepared.unlabelled is not None else None
     model, rows = adapt.adapt(load_model(start), prepared.synthetic, prepared.unlabelled_photos(), adaptation,
                               labelled=labelled, validation=prepared.validation,
-                              resume=checkpoints / "adapted.resume.pt", progress=progress)
+                              resume=modes.resume(checkpoints, "adapted"), progress=progress)
     history = {"mode": "adapted", "config": asdict(adaptation), "epochs": rows, **({"start": stage} if stage else {})}
     save_atomic({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, modes.checkpoint(checkpoints, "adapted"))
-    files.write_json(checkpoints / "adapted.history.json", history, indent=1)
-    (checkpoints / "adapted.resume.pt").unlink(missing_ok=True)
+    files.write_json(modes.history(checkpoints, "adapted"), history, indent=1)
+    modes.resume(checkpoints, "adapted").unlink(missing_ok=True)
     return history
 
 
@@ -243,7 +243,7 @@ def _start_from(lender: Path, checkpoints: Path, config: TrainConfig, prepared, 
             print(f"adapted: starts from the synthetic stage of {lender}")
         return
 
-    resume = checkpoints / "both.resume.pt"
+    resume = modes.resume(checkpoints, "both")
     if resume.exists():
         began = torch.load(resume, map_location="cpu", weights_only=False).get("borrowed_from")
         if began != str(lender):

@@ -84,7 +84,7 @@ def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *,
                           split_seed=split_seed)
     model = new_model(config.seed)
     model.load_state_dict(torch.load(modes.checkpoint(checkpoints, "synthetic"), map_location="cpu"))
-    write_resume(checkpoints / "both.resume.pt", "both", model, replace(config, device=device), stage_epochs(record),
+    write_resume(modes.resume(checkpoints, "both"), "both", model, replace(config, device=device), stage_epochs(record),
                  stage=1, borrowed_from=str(lender))
 
 

@@ -131,7 +131,7 @@ def run_to_show(results: Path, test) -> ShownRun:
     folder, root = results / "checkpoints", paths.project_root()
     shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
     if all(modes.checkpoint(folder, m).exists() for m in modes.MODES):
-        histories = {m: json.loads((folder / f"{m}.history.json").read_text()) for m in modes.TRAINED}
+        histories = {m: json.loads(modes.history(folder, m).read_text()) for m in modes.TRAINED}
         return ShownRun(f"your run's models in {shown}", evaluate_checkpoints(folder, test), histories,
                         {m: modes.checkpoint(folder, m) for m in modes.MODES})
     kept = paths.example_run_dir() / "summary.json"

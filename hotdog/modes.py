@@ -52,3 +52,13 @@ def produced(trained) -> tuple[str, ...]:
 def checkpoint(folder: str | Path, mode: str) -> Path:
     """The checkpoint file of ``mode`` in ``folder``, under the article's file name."""
     return Path(folder) / f"{CHECKPOINT_NAMES[mode]}.pt"
+
+
+def history(folder: str | Path, mode: str) -> Path:
+    """The epoch-by-epoch record of ``mode``'s training in ``folder`` (written when it finishes)."""
+    return Path(folder) / f"{mode}.history.json"
+
+
+def resume(folder: str | Path, mode: str) -> Path:
+    """Where ``mode``'s training in ``folder`` stands after its last finished epoch, so a run cut off goes on."""
+    return Path(folder) / f"{mode}.resume.pt"

@@ -99,6 +99,12 @@ def renders_dir(n_images: int, without: tuple[str, ...] = (), photo_backgrounds:
     return data_dir() / f"synthetic_{n_images}{suffix}{'_photo-backgrounds' if photo_backgrounds else ''}"
 
 
+def seed_renders(root: Path, seed: int) -> Path:
+    """The renders of a study seed on a fixed split (each seed renders its own set): ``root`` for seed 0, so the
+    usual folder serves it, and ``<root>_render<seed>`` beside it for the others."""
+    return root.with_name(f"{root.name}_render{seed}") if seed else root
+
+
 def transfer_renders(variant: str) -> Path:
     """The renders of transfer variant ``variant`` (``python -m hotdog transfer``): ``data/transfer_<variant>``."""
     return data_dir() / f"transfer_{variant}"

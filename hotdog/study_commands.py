@@ -60,8 +60,7 @@ def _study_renders(args, sizes, seed: int = 0) -> tuple[Path, dict | None, objec
     config = render_config(args, sizes.n_synthetic, seed)
     root = Path(args.synthetic) if args.synthetic else paths.renders_dir(sizes.n_synthetic, tuple(args.without),
                                                                          bool(args.backgrounds))
-    if seed:
-        root = root.with_name(f"{root.name}_render{seed}")
+    root = paths.seed_renders(root, seed)
     _check_folder(root, "--synthetic", must_exist=args.no_render)
     if not args.no_render:
         return root, config.as_dict(), config

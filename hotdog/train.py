@@ -248,7 +248,7 @@ class _Setup:
     def __post_init__(self):
         self.precision = precision.choose(self.config.precision, self.device)
         self.criterion = nn.BCELoss()
-        self.resume_path = self.checkpoint_dir / f"{self.mode}.resume.pt" if self.checkpoint_dir else None
+        self.resume_path = modes.resume(self.checkpoint_dir, self.mode) if self.checkpoint_dir else None
         self._pools = {}
 
     def pool(self, name: str) -> batches.Pool:
@@ -418,7 +418,7 @@ def _train_stage(state: _State, setup: _Setup, number: int, name: str, epochs: i
 def _finish(state: _State, setup: _Setup) -> None:
     """The finished model under the article's file name, its history beside it; the resume file goes."""
     save_atomic(_plain_state(state.model), modes.checkpoint(setup.checkpoint_dir, setup.mode))
-    files.write_json(setup.checkpoint_dir / f"{setup.mode}.history.json", state.history.to_json(), indent=1)
+    files.write_json(modes.history(setup.checkpoint_dir, setup.mode), state.history.to_json(), indent=1)
     setup.resume_path.unlink(missing_ok=True)
 
 

@@ -80,3 +80,13 @@ def test_the_main_jobs_closing_words_say_where_renders_help():
     assert f"{tuned['both']['mean']:.1%}" in words and f"{tuned['authentic']['mean']:.1%}" in words
     words = closing_words({"both": {"accuracy": 0.8}, "authentic": {"accuracy": 0.7}}, "article", "tuned")
     assert "renders helped" in words and "one seed of it is this run" in words
+
+
+def test_a_run_folders_files_and_each_seeds_renders_are_named_in_one_place(tmp_path):
+    from hotdog import modes
+
+    assert modes.history(tmp_path, "both") == tmp_path / "both.history.json"
+    assert modes.resume(tmp_path, "adapted") == tmp_path / "adapted.resume.pt"
+    renders = tmp_path / "synthetic_5000"
+    assert paths.seed_renders(renders, 0) == renders  # seed 0 uses the usual folder
+    assert paths.seed_renders(renders, 3) == tmp_path / "synthetic_5000_render3"
