@@ -5,8 +5,8 @@ of every notebook calls :func:`setup` (which calls :func:`prepare`), on Colab, i
 what is already installed and downloaded) to a list of :class:`Step` s, so every case is tested
 without opening Colab. The cases that matter for the renderer:
 
-* Python 3.11: ``pip install bpy==5.0.1`` (bpy 4.2 to 5.0 are built for 3.11 only);
-* Python 3.13 (Colab since August 2026): ``pip install "bpy>=5.1"``;
+* a Python that has a bpy wheel (3.11 and 3.13, Colab's): ``pip install`` the one
+  :data:`hotdog.pyversion.BPY_REQUIREMENT` names for it (the one table; pyproject.toml's markers repeat it);
 * any other Python (3.12, an older Colab runtime): no bpy wheel fits, so a Blender executable is
   downloaded once and the renderer runs its worker under it (``Folders.blender``, which the notebook
   hands to ``render_dataset(blender=...)``);

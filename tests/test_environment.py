@@ -41,3 +41,16 @@ def test_this_interpreter_is_one_bpy_supports():
 
     assert check_python(sys.version_info[:2]) is None
     assert "3.12" in check_python((3, 12)) and "3.11" in check_python((3, 12))
+
+
+def test_pyprojects_bpy_lines_are_the_one_table_of_pythons_and_wheels():
+    """pip cannot import hotdog/pyversion.py, so pyproject.toml repeats its table as markers: they must agree."""
+    from hotdog.pyversion import BPY_REQUIREMENT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    markers = {}
+    for line in (normalise(r) for r in project["dependencies"] if r.startswith("bpy")):
+        requirement, _, marker = line.partition(";")
+        major, minor = re.fullmatch(r"python_version=='(\d+)\.(\d+)'", marker).groups()
+        markers[(int(major), int(minor))] = requirement
+    assert markers == {version: normalise(r) for version, r in BPY_REQUIREMENT.items()}
