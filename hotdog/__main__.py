@@ -25,6 +25,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hotdog import modes
 from hotdog.arguments import COUNT, LABELS, SEED, SIZES
 from hotdog.arguments import name as NAME
 from hotdog.provenance import DamagedRecord
@@ -70,7 +71,7 @@ def _render(args) -> None:
 
 
 def _train(args) -> None:
-    from hotdog import modes, paths, report
+    from hotdog import paths, report
     from hotdog.experiment import run_once
 
     sizes = sizes_from(args)
@@ -285,7 +286,7 @@ def _renderer_options(p, switches) -> None:
 
 def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train the article's network one way and test it on the held-out real photos")
-    p.add_argument("mode", choices=["authentic", "synthetic", "both", "adapted"],
+    p.add_argument("mode", choices=modes.REGIMES,
                    help="authentic: real photos only; synthetic: renders only; both: renders, then real photos; "
                         "adapted: renders plus the real training photos without their labels")
     _labels_option(p)
@@ -329,8 +330,7 @@ def _add_study(sub, switches) -> None:
     p.add_argument("--synthetic-stage-from", default=None, metavar="STUDY",
                    help="start both from this study's finished synthetic stage of the same seed, when every setting "
                         "it depends on is the same (e.g. --real-share studies from the full study)")
-    p.add_argument("--modes", nargs="+", choices=["both", "authentic", "synthetic", "adapted"],
-                   default=["both", "authentic"],
+    p.add_argument("--modes", nargs="+", choices=modes.REGIMES, default=list(modes.TRAINED),
                    help="training runs: both (also gives the synthetic model) and authentic; renderer ablations need "
                         "only both; synthetic alone trains on renders only; adapted: renders plus the training photos "
                         "without their labels (also gives the synthetic model)")

@@ -15,9 +15,9 @@ from PIL import Image, UnidentifiedImageError
 from torch.utils.data import Dataset, Subset
 from torchvision import datasets, transforms
 
+from hotdog.classes import CLASSES, HOTDOG, NOT_HOTDOG  # noqa: F401 (hotdog.data re-exports them)
+
 IMAGE_SIZE = 128
-NOT_HOTDOG, HOTDOG = 0, 1
-CLASSES = ("not_hotdog", "hotdog")  # index = label
 CLASS_TO_IDX = {name: i for i, name in enumerate(CLASSES)}
 IMAGE_EXTENSIONS = datasets.folder.IMG_EXTENSIONS
 

@@ -23,7 +23,6 @@ from hotdog.provenance import describe, differences, read_json, without
 from hotdog.experiment import run_once
 from hotdog.precision import readable
 
-REGIMES = modes.REGIMES
 PAIRS = (("both", "authentic"), ("authentic", "synthetic"), ("both", "synthetic"), ("adapted", "synthetic"),
          ("adapted", "authentic"), ("adapted", "both"))
 
@@ -267,7 +266,7 @@ def summarize(records: list[dict]) -> dict:
     difference and pooled McNemar test."""
     regimes = {r: {**metrics.over_seeds([rec["results"][r]["accuracy"] for rec in records]),
                    "auc": metrics.over_seeds([_auc(rec, r) for rec in records])}
-               for r in REGIMES if all(r in rec["results"] for rec in records)}
+               for r in modes.REGIMES if all(r in rec["results"] for rec in records)}
     pairs = {}
     for a, b in PAIRS:
         if a in regimes and b in regimes:
@@ -294,7 +293,7 @@ def versus(records: list[dict], reference: list[dict]) -> dict:
         if a["test_photos"] != b["test_photos"]:
             raise ValueError(f"seed {a['seed']} was tested on other photos in the two studies; compare them unpaired")
     out = {}
-    for mine, theirs in [(r, r) for r in REGIMES] + list(PAIRS):
+    for mine, theirs in [(r, r) for r in modes.REGIMES] + list(PAIRS):
         if mine != theirs and all(mine in b["results"] for _, b in pairs):
             continue  # a regime both studies trained is compared with its own kind only
         if all(mine in a["results"] and theirs in b["results"] for a, b in pairs):

@@ -55,9 +55,10 @@ from hotdog.render.foods.servings import SERVINGS, plate, sample_serving, servin
 from hotdog.render.foods.sub_sandwich import sample_sub_sandwich, build_sub_sandwich
 from hotdog.render.foods.taco import sample_taco, build_taco
 from hotdog.render.shapes import Food
+from hotdog.classes import CLASSES, HOTDOG, NOT_HOTDOG
 
-# the classes' names (their folders, the manifest's labels); the label 1 of hotdog is hotdog.data.HOTDOG
-HOTDOG_CLASS, NOT_HOTDOG_CLASS = "hotdog", "not_hotdog"
+# the classes' names (their folders, the manifest's labels), as hotdog/classes.py names them
+HOTDOG_CLASS, NOT_HOTDOG_CLASS = CLASSES[HOTDOG], CLASSES[NOT_HOTDOG]
 
 __all__ = [
     "CLUTTER_KINDS", "DISTRACTOR_KINDS", "FOODS", "HOTDOG_CLASS", "MATERIALS", "NOT_HOTDOG_CLASS", "SERVINGS",
