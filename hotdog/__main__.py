@@ -123,7 +123,7 @@ def _adapt(args) -> None:
 
 
 def _transfer(args) -> None:
-    from hotdog import settings, transfer
+    from hotdog import transfer
     from hotdog.render import RenderConfig
 
     if not args.table:
@@ -135,8 +135,7 @@ def _transfer(args) -> None:
             from hotdog.render import folder_config
 
             config = RenderConfig.from_saved(folder_config(renders, config) or config.as_dict())
-        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs or settings.sizes().render_jobs,
-                              precision=args.precision,
+        record = transfer.run(args.name, config, seeds=tuple(args.seeds), n_jobs=args.jobs, precision=args.precision,
                               overrides=transfer.recipe_changes(args.train), renders=renders,
                               force=args.force)
         print(f"{args.name}: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in record["summary"].items()))
@@ -263,7 +262,7 @@ def _add_download(sub) -> None:
 def _add_render(sub, switches) -> None:
     p = sub.add_parser("render", help="render synthetic hotdog / not-hotdog images with Blender")
     p.add_argument("--images", type=COUNT, default=None, help="how many (default: the size preset's)")
-    _size_option(p)
+    _size_option(p, gives="how many renders")
     p.add_argument("--seed", type=SEED, default=0)
     _jobs_option(p)
     p.add_argument("--samples", type=COUNT, default=2, help="Cycles samples per pixel (the denoiser cleans up after)")

@@ -133,7 +133,7 @@ def accuracy_bars(results: dict[str, dict], title: str = "Accuracy on held-out r
     for i, m in enumerate(modes):
         ax.text(i - 0.2, ARTICLE[m] + 0.01, f"{ARTICLE[m]:.1%}", ha="center", fontsize=9)
         ax.text(i + 0.2, results[m]["interval95"][1] + 0.01, f"{ours[i]:.1%}", ha="center", fontsize=9, weight="bold")
-    majority_line(ax, [r.get("majority_baseline", 0) for r in results.values()])
+    majority_line(ax, [r["majority_baseline"] for r in results.values()])
     ax.set_xticks(x, [MODE_LABELS[m] for m in modes])
     ax.set(ylim=(0, 1.12), ylabel="accuracy", title=title)
     ax.legend(loc="upper left", fontsize=8)

@@ -29,6 +29,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotdog.classes import CLASSES
 from hotdog.pyversion import BPY_REQUIREMENT, wheels
 
 # Where the project is published: the Colab badges and the notebooks' first cells clone it from here
@@ -138,7 +139,7 @@ def inspect() -> Runtime:
 
 
 def _has_images(folder: Path) -> bool:
-    return all((folder / label).is_dir() and any((folder / label).iterdir()) for label in ("hotdog", "not_hotdog"))
+    return all((folder / label).is_dir() and any((folder / label).iterdir()) for label in CLASSES)
 
 
 def fetch_blender(url: str = BLENDER_URL, folder: Path | None = None) -> Path:

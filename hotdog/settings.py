@@ -20,6 +20,9 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 
 
+RENDER_JOBS = 2  # parallel Blender workers at every size: on a 2-core CPU two render faster than one (RESULTS.md)
+
+
 @dataclass(frozen=True)
 class Sizes:
     name: str
@@ -28,7 +31,7 @@ class Sizes:
     finetune_epochs: int  # "both": epochs on real photos after synthetic pre-training (article: 2 * EPOCHS)
     authentic_epochs: int  # "authentic" alone (article: 3 * EPOCHS)
     authentic_train_limit: int | None = None  # use only the first N training photos (None: all 799)
-    render_jobs: int = 2  # parallel Blender worker processes
+    render_jobs: int = RENDER_JOBS  # parallel Blender worker processes
     batch_size: int = 64  # the article's BATCH_SIZE (tiny uses less, so its few images make full batches)
 
     def as_dict(self) -> dict:

@@ -147,18 +147,33 @@ def _continue(differ: list[str], recorded: dict) -> str:
     return f" ({'; '.join(options)})" if options else ""
 
 
+_ASKED_BY_OPTIONS = {"name", "n_synthetic", "authentic_train_limit", "render_jobs"}  # --size, --images, --real-share
+
+
 def _sizes_option(recorded: dict) -> str:
-    """--size as the seeds recorded it, where that preset still gives what they trained; else the sizes
-    themselves, since a preset that changed since cannot ask for them again."""
+    """The options that ask for the sizes the seeds recorded: --size, with --images and --real-share where those
+    differ from the preset; where the preset itself has changed since (epochs, batch size), no option asks for
+    them again, and the sizes are named instead."""
     name = recorded["name"]
     present = settings.PRESETS.get(name)
-    if present is not None and without(present.as_dict(), "render_jobs") == without(recorded, "render_jobs"):
-        return f"--size {name} (with its epochs, renders and photos)"
-    photos = recorded.get("authentic_train_limit")
-    return (f"the sizes its seeds recorded, which --size {name} no longer gives: {recorded['n_synthetic']} renders; "
-            f"{recorded['synthetic_epochs']}, {recorded['finetune_epochs']} and {recorded['authentic_epochs']} epochs "
-            f"of renders, of photos after renders and of photos alone; {photos or 'all'} training photos "
-            f"(--images and --photos ask for those; --epochs sets every stage alike)")
+    differ = {f.partition(".")[2] for f in differences({"sizes": recorded}, {"sizes": present.as_dict()})} \
+        if present is not None else {"name"}
+    if differ - _ASKED_BY_OPTIONS:
+        return (f"the sizes its seeds recorded, which --size {name} no longer gives and no option asks for again: "
+                f"{recorded['n_synthetic']} renders; {recorded['synthetic_epochs']}, {recorded['finetune_epochs']} and "
+                f"{recorded['authentic_epochs']} epochs of renders, of photos after renders and of photos alone")
+    options = [f"--size {name}"]
+    if "n_synthetic" in differ:
+        options.append(f"--images {recorded['n_synthetic']}")
+    if "authentic_train_limit" in differ and recorded.get("authentic_train_limit"):
+        options.append(f"--real-share {_share(recorded['authentic_train_limit'])}")
+    return " ".join(options) + ("" if len(options) > 1 else " (with its epochs, renders and photos)")
+
+
+def _share(photos: int, of: int = 799) -> str:
+    """The shortest --real-share that keeps ``photos`` of the ``of`` training photos (80: "0.1")."""
+    shares = (round(photos / of, digits) for digits in range(1, 8))
+    return next(f"{share:g}" for share in shares if round(of * share) == photos)
 
 
 def recorded_renders(study: str, root: Path | None = None, seed: int = 0) -> list:

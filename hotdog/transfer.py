@@ -78,7 +78,7 @@ def score(model, photos) -> dict:
             "accuracy": metrics.accuracy(probabilities, labels), "answered_hotdog": metrics.decide(probabilities).float().mean().item()}
 
 
-def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = None, n_jobs: int = 2,
+def run(name: str, render_config, *, seeds=(0, 1, 2), renders: Path | None = None, n_jobs: int | None = None,
         precision: str = "auto", overrides: dict | None = None, root: Path | None = None, progress: bool = True,
         force: bool = False) -> dict:
     """Render (what is missing), then train and score one model per seed; returns the record. A record of

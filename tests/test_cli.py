@@ -352,3 +352,14 @@ def test_an_option_shared_by_subcommands_has_one_default_and_one_help():
     for flag in ("--jobs", "--precision", "--size", "--recipe", "--without", "--set", "--backgrounds"):
         assert flag in seen, flag
         assert len(seen[flag]) == 1, f"{flag} differs between subcommands: {seen[flag]}"
+
+
+def test_render_without_jobs_renders_with_the_size_presets_workers(tmp_path, monkeypatch):
+    import hotdog.render
+    from hotdog import settings
+
+    asked = {}
+    monkeypatch.setattr(hotdog.render, "render_dataset", lambda out, config, n_jobs, blender: asked.update(
+        n_jobs=n_jobs) or {"failed": []})
+    assert main(["render", "--images", "2", "--size", "tiny", "--dest", str(tmp_path / "renders")]) == 0
+    assert asked["n_jobs"] == settings.sizes("tiny").render_jobs == settings.RENDER_JOBS

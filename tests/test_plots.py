@@ -102,7 +102,7 @@ def test_the_gallery_enlarges_the_centre_of_the_small_effects(tmp_path):
     assert fig.axes[1].get_ylabel() == "noise\n(centre, 2.5x)"
 
 
-def test_the_majority_line_of_studies_on_different_test_photos_says_the_range(records):
+def test_the_majority_line_of_studies_on_different_test_photos_says_the_range():
     article = study.summarize(study.load("article", ROOT))  # each seed its own split: 51.7 % on average
     split0 = study.summarize(study.load("photo-split0", ROOT))  # split 0's test photos: 53.3 %
     labels = plots.study_bars({"article": article, "photo-split0": split0}).axes[0].get_legend_handles_labels()[1]

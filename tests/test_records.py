@@ -59,13 +59,22 @@ def test_a_seed_with_another_recipe_is_refused_naming_what_differs_and_the_ways_
 
 def test_a_study_made_with_a_preset_that_has_changed_since_names_its_sizes_not_the_preset(results, capsys):
     earlier = seed_record()
-    earlier["sizes"] = {**TINY.as_dict(), "n_synthetic": 24, "synthetic_epochs": 2}
+    earlier["sizes"] = {**TINY.as_dict(), "n_synthetic": 24, "synthetic_epochs": 2}  # the preset had 2 epochs then
     write_seed(results, "s1", earlier)
     assert main(["study", "s1", "--size", "tiny", "--seeds", "1", "--modes", "authentic", "--recipe", "article"]) == 1
     err = capsys.readouterr().err
     assert "sizes.n_synthetic 24 recorded, 32 asked" in err
-    assert "which --size tiny no longer gives: 24 renders; 2, 1 and 1 epochs" in err
+    assert "which --size tiny no longer gives and no option asks for again: 24 renders; 2, 1 and 1 epochs" in err
     assert "with its epochs, renders and photos" not in err
+
+
+def test_a_study_of_fewer_photos_or_other_renders_is_continued_with_the_options_that_made_it(results, capsys):
+    fewer = seed_record()
+    fewer["sizes"] = {**TINY.as_dict(), "authentic_train_limit": 80, "n_synthetic": 48}  # --real-share 0.1 --images 48
+    write_seed(results, "s1", fewer)
+    assert main(["study", "s1", "--size", "tiny", "--seeds", "1", "--modes", "authentic", "--recipe", "article"]) == 1
+    err = capsys.readouterr().err
+    assert "--size tiny --images 48 --real-share 0.1" in err and "no longer gives" not in err
 
 
 def test_a_seed_of_another_size_is_refused_naming_the_preset_it_was_made_with(results, capsys):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hotdog.classes import CLASSES, HOTDOG, NOT_HOTDOG
 from hotdog.render.shapes import rotation_matrix
 
 MESH_KIND = "mesh"  # the food kind of a record drawn from a mesh file: params {"path", "label"}
@@ -93,7 +94,7 @@ def mesh_format(path: str | Path) -> str:
     return IMPORTERS[suffix]
 
 
-def list_meshes(folder: str | Path | None, labels=("hotdog", "not_hotdog")) -> dict[str, list[str]]:
+def list_meshes(folder: str | Path | None, labels=(CLASSES[HOTDOG], CLASSES[NOT_HOTDOG])) -> dict[str, list[str]]:
     """``{label: sorted mesh files}`` under ``folder/<label>/`` at any depth (``{}`` without a folder)."""
     if not folder:
         return {}

@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hotdog import files
+from hotdog.settings import RENDER_JOBS
 from hotdog.render.blender.session import BPY_HELP, RenderError
 from hotdog.render.effects import png_is_whole
 from hotdog.render.spec import LABELS, RECORD_SCHEMA, RenderConfig, sample_records
@@ -239,17 +240,17 @@ def _describe(shard: list[dict], out_dir: Path) -> str:
     return f"records {shard[0]['index']}-{shard[-1]['index']} ({len(missing)} of {len(shard)} missing{first})"
 
 
-def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = None, *, n_jobs: int = 2,
+def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = None, *, n_jobs: int | None = None,
                    blender: str | None = None, progress: bool = True, shard_size: int | None = None,
                    threads: int | None = None, dask_scheduler: str | None = None,
                    lock_timeout: float | None = None) -> dict:
     """Render ``config.n_images`` images into ``out_dir/{hotdog,not_hotdog}/NNNNN.png``.
 
-    ``n_jobs`` worker processes render shards in parallel (each Cycles uses ``threads`` threads,
-    default: :func:`default_threads`). ``blender`` (default ``$HOTDOG_BLENDER``) is
-    another Python with ``bpy`` or a Blender executable to run the workers in. Images that already
-    exist are skipped. One render writes into a folder at a time (:func:`one_writer`; ``lock_timeout``
-    bounds the wait for another), and the folder keeps its config in ``render_config.json``.
+    ``n_jobs`` worker processes (default :data:`hotdog.settings.RENDER_JOBS`) render shards in parallel
+    (each Cycles uses ``threads`` threads, default: :func:`default_threads`). ``blender`` (default
+    ``$HOTDOG_BLENDER``) is another Python with ``bpy`` or a Blender executable to run the workers in.
+    Images that already exist are skipped. One render writes into a folder at a time (:func:`one_writer`;
+    ``lock_timeout`` bounds the wait for another), and the folder keeps its config in ``render_config.json``.
 
     ``dask_scheduler`` (default ``$HOTDOG_DASK_SCHEDULER``), the address of a Dask scheduler such as
     ``tcp://10.0.0.5:8786``, sends the same shards to that cluster through joblib's ``dask``
@@ -266,6 +267,7 @@ def render_dataset(out_dir: str | os.PathLike, config: RenderConfig | None = Non
     start = time.perf_counter()
     config = config or RenderConfig()
     out_dir = Path(out_dir)
+    n_jobs = RENDER_JOBS if n_jobs is None else n_jobs
     if n_jobs < 1:  # joblib's convention: -1 is all cores
         n_jobs = max(1, (os.cpu_count() or 1) + 1 + n_jobs)
     blender = blender or os.environ.get("HOTDOG_BLENDER") or None

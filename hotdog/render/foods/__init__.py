@@ -35,6 +35,7 @@ from typing import Callable
 
 import numpy as np
 
+from hotdog.classes import CLASSES, HOTDOG, NOT_HOTDOG
 from hotdog.render.foods import bakery, bowls, meals, plates
 from hotdog.render.foods.banana import sample_banana, build_banana
 from hotdog.render.foods.burger import sample_burger, build_burger
@@ -55,7 +56,6 @@ from hotdog.render.foods.servings import SERVINGS, plate, sample_serving, servin
 from hotdog.render.foods.sub_sandwich import sample_sub_sandwich, build_sub_sandwich
 from hotdog.render.foods.taco import sample_taco, build_taco
 from hotdog.render.shapes import Food
-from hotdog.classes import CLASSES, HOTDOG, NOT_HOTDOG
 
 # the classes' names (their folders, the manifest's labels), as hotdog/classes.py names them
 HOTDOG_CLASS, NOT_HOTDOG_CLASS = CLASSES[HOTDOG], CLASSES[NOT_HOTDOG]
