@@ -210,28 +210,31 @@ def renders_vs_photos(renders, photos, n: int = 32, seed: int = 0, columns: int 
 
 def study_bars(summaries: dict[str, dict], title: str = "Accuracy on 199 held-out real photos, several seeds"):
     """The article's single numbers beside each study's mean over seeds (bar), its 95 % t-interval
-    (error bar) and every seed's accuracy (dots). ``summaries``: study label -> :func:`hotdog.study.summarize`."""
+    (error bar) and every seed's accuracy (dots). ``summaries``: study label -> :func:`hotdog.study.summarize`.
+    Each regime's bars sit centred on it, only the studies that trained it (the article has no fourth regime)."""
     regimes = [m for m in REGIMES if any(m in s["regimes"] for s in summaries.values())]
-    width = 0.8 / (len(summaries) + 1)
+    slots = {m: ([None] if m in ARTICLE else []) + [k for k, s in summaries.items() if m in s["regimes"]]
+             for m in regimes}
+    width = 0.8 / max(len(v) for v in slots.values())
     fig, ax = plt.subplots(figsize=(max(7.5, 2.6 * len(regimes) + 1.2 * len(summaries)), 4.3))
-    article = [i for i, m in enumerate(regimes) if m in ARTICLE]  # the article has no fourth regime
-    ax.bar([i - 0.4 + width / 2 for i in article], [ARTICLE[regimes[i]] for i in article], width, color="#cccccc",
-           label="article (one run)")
-    for i in article:
-        ax.text(i - 0.4 + width / 2, ARTICLE[regimes[i]] + 0.01, f"{ARTICLE[regimes[i]]:.1%}", ha="center", fontsize=8)
     hatches = ["", "//", "..", "xx", "\\\\", "oo", "++", "--"]  # one per study, for up to eight
-    for k, (label, summary) in enumerate(summaries.items()):
-        offset = -0.4 + width * (k + 1.5)
-        for i, m in enumerate(regimes):
-            if m not in summary["regimes"]:
+    labelled = set()
+    for i, m in enumerate(regimes):
+        for j, label in enumerate(slots[m]):
+            x = i + width * (j + 0.5 - len(slots[m]) / 2)
+            legend = None if label in labelled else (label or "article (one run)")  # None: the article's run
+            labelled.add(label)
+            if label is None:
+                ax.bar(x, ARTICLE[m], width, color="#cccccc", label=legend)
+                ax.text(x, ARTICLE[m] + 0.01, f"{ARTICLE[m]:.1%}", ha="center", fontsize=8)
                 continue
-            s = summary["regimes"][m]
+            s = summaries[label]["regimes"][m]
             low, high = s["interval95"] if len(s["values"]) > 1 else (s["mean"], s["mean"])  # one seed: no interval
-            ax.bar(i + offset, s["mean"], width, color=MODE_COLORS[m], hatch=hatches[k % len(hatches)],
+            ax.bar(x, s["mean"], width, color=MODE_COLORS[m], hatch=hatches[list(summaries).index(label) % len(hatches)],
                    edgecolor="white", yerr=[[s["mean"] - low], [high - s["mean"]]] if high > low else None,
-                   capsize=3, label=label if i == 0 else None)
-            ax.plot([i + offset] * len(s["values"]), s["values"], "o", ms=3, color="black", alpha=0.6)
-            ax.text(i + offset, min(high, 1.0) + 0.01, f"{s['mean']:.1%}", ha="center", fontsize=8, weight="bold")
+                   capsize=3, label=legend)
+            ax.plot([x] * len(s["values"]), s["values"], "o", ms=3, color="black", alpha=0.6)
+            ax.text(x, min(high, 1.0) + 0.01, f"{s['mean']:.1%}", ha="center", fontsize=8, weight="bold")
     majority_line(ax, [s["majority_baseline"] for s in summaries.values()])
     ax.set_xticks(np.arange(len(regimes)), [MODE_LABELS[m] for m in regimes])
     ax.set(ylim=(0, 1.12), ylabel="accuracy", title=title)

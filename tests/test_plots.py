@@ -35,6 +35,17 @@ def test_study_bars_label_a_one_seed_study_at_its_value(records):
     assert label.get_position()[1] == pytest.approx(both + 0.01)  # drawn just above the bar, not at nan
 
 
+def test_study_bars_centre_each_regime_on_the_studies_that_trained_it(records):
+    adapted = study.summarize(study.load("adapted-split0", ROOT))  # synthetic and adapted only
+    fig = plots.study_bars({"fp32": study.summarize(records), "adapted-split0": adapted})
+    ax = fig.axes[0]
+    bars = {round(p.get_x() + p.get_width() / 2, 6): p.get_height() for p in ax.patches}
+    assert bars[3.0] == pytest.approx(adapted["regimes"]["adapted"]["mean"])  # alone on its tick, no gap beside it
+    assert len([x for x in bars if 1.5 < x < 2.5]) == 2  # synthetic-then-authentic: the article's and fp32's
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels.count("adapted-split0") == 1 and "article (one run)" in labels
+
+
 def test_study_curves_average_the_seeds(records):
     fig = plots.study_curves(records)
     both = fig.axes[0].lines[0]
