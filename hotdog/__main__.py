@@ -351,6 +351,9 @@ def _add_compare(sub) -> None:
     p.add_argument("--against", default=None, metavar="REFERENCE",
                    help="also each study minus this one (e.g. an ablation against small-bf16), paired by seed "
                         "on the same test photos, with McNemar's test")
+    p.add_argument("--per-seed", action="store_true",
+                   help="instead, one markdown table per study, a row per seed: each regime's accuracy, AUC and "
+                        "share answered hotdog, the CPU and arithmetic, the minutes")
     p.set_defaults(func=compare_command)
 
 

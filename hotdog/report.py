@@ -7,6 +7,7 @@ The numbers come from :mod:`hotdog.metrics` (one run) and :mod:`hotdog.study` (s
 from __future__ import annotations
 
 from hotdog.metrics import ARTICLE
+from hotdog.precision import readable
 from hotdog.modes import MODE_LABELS, REGIMES
 
 
@@ -133,4 +134,27 @@ def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
                  if m in comparison else "-" for m in modes]
         seeds = next(iter(comparison.values()))["seeds"] if comparison else []
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {len(seeds)} |")
+    return "\n".join(lines)
+
+
+def _seed_cell(result: dict) -> str:
+    # confusion: rows the true class, columns the answer, "not hotdog" (0) first
+    """One seed's regime: accuracy, AUC and how often it answered hotdog (a model leaning to one class shows)."""
+    (_, false_hotdog), (_, true_hotdog) = result["confusion"]
+    cell = f"{result['accuracy']:.1%}" + (f", AUC {result['auc']:.3f}" if result.get("auc") is not None else "")
+    return cell + f", hotdog {(false_hotdog + true_hotdog) / result['total']:.0%}"
+
+
+def format_seeds_markdown(name: str, records: list[dict]) -> str:
+    """A study seed by seed: each regime's accuracy, AUC and share answered hotdog, and the CPU and arithmetic
+    it was computed in (the seeds' minutes are not here: a resumed seed records only its last sitting)."""
+    modes = [m for m in REGIMES if any(m in r["results"] for r in records)]
+    lines = [f"| {name}: seed | " + " | ".join(MODE_LABELS[m] for m in modes) + " | computed on |",
+             "|---" * (len(modes) + 2) + "|"]
+    for r in sorted(records, key=lambda r: r["seed"]):
+        cells = [_seed_cell(r["results"][m]) if m in r["results"] else "-" for m in modes]
+        machine = r.get("machine", "").split(", ")
+        cpu = machine[2].replace("(R)", "") if len(machine) > 2 else "?"
+        arithmetic = readable(r.get("autocast"))
+        lines.append(f"| {r['seed']} | " + " | ".join(cells) + f" | {cpu}, {arithmetic} |")
     return "\n".join(lines)

@@ -172,7 +172,9 @@ def compare_command(args) -> None:
     if args.against:
         reference = records.get(args.against) or study.load(args.against)
         comparisons = {name: study.versus(records[name], reference) for name in names if name != args.against}
-    if args.markdown:
+    if args.per_seed:
+        print("\n\n".join(report.format_seeds_markdown(name, records[name]) for name in names))
+    elif args.markdown:
         print(report.format_versus_markdown(comparisons, args.against) if args.against
               else report.format_markdown(summaries))
     else:

@@ -66,6 +66,20 @@ def test_compare_command_prints_the_table_from_the_files(two_seeds, monkeypatch,
     assert main(["compare", "missing"]) == 1
 
 
+def test_per_seed_table_gives_each_seed_its_row_and_says_where_a_model_leans(two_seeds, monkeypatch, capsys):
+    root, records = two_seeds
+    other = [records[0], {**records[1], "autocast": "None"}]
+    table = report.format_seeds_markdown("t", other).splitlines()
+    assert len(table) == 4 and table[0].startswith("| t: seed | synthetic only |")
+    result = records[0]["results"]["both"]
+    hotdog = (result["confusion"][0][1] + result["confusion"][1][1]) / result["total"]
+    assert f"{result['accuracy']:.1%}, AUC {result['auc']:.3f}, hotdog {hotdog:.0%}" in table[2]
+    assert table[3].endswith("float32 |") and table[2].endswith(f"{precision.readable(records[0]['autocast'])} |")
+    monkeypatch.setattr(paths, "studies_dir", lambda: root)
+    assert main(["compare", "--per-seed", "t"]) == 0
+    assert "| t: seed |" in capsys.readouterr().out
+
+
 def test_over_seeds_and_mcnemar_by_hand():
     s = metrics.over_seeds([0.6, 0.7, 0.8])
     assert s["mean"] == pytest.approx(0.7) and s["sd"] == pytest.approx(0.1)
