@@ -9,8 +9,8 @@
 # Finished seeds are read back and an interrupted one resumes from its checkpoints, so running this again
 # completes what was cut off (bash scripts/park.sh carries a seed's checkpoints to another machine).
 # A seed of adapted-split0 took about 47 minutes on a 2-core Intel Xeon with AMX (bfloat16, renders included),
-# about 40 on a 2-core AMD EPYC with AVX-512 BF16 (bfloat16: 8 to render, 32 to train), and about three times
-# the training on a CPU without bfloat16 (float32); each labels seed about 25 minutes on the Xeon.
+# about 34 on a 2-core AMD EPYC with AVX-512 BF16 (bfloat16: 6 to render, 27 to train), and about three times
+# the training on a CPU without bfloat16 (float32); each labels seed 24 to 29 minutes on the EPYC.
 # --precision auto is bfloat16 where the CPU has avx512_bf16 or amx_bf16 (grep /proc/cpuinfo), float32 elsewhere:
 # a seed begun on one and finished on the other is recorded as mixed and lends its stage to no labels seed.
 #
