@@ -359,7 +359,8 @@ def _add_compare(sub) -> None:
 
 def _add_search(sub) -> None:
     p = sub.add_parser("search", help="the recipe search: trials scored on validation photos carved from the "
-                                      "training photos, never the test photos (results/recipe-search)")
+                                      "training photos, never the test photos (results/recipe-search); "
+                                      "always at the article's sizes, whatever --size or HOTDOG_SIZE say")
     p.add_argument("trials", nargs="*", help="trials to run, in order (default: all; finished ones are skipped)")
     _precision_option(p)
     p.add_argument("--synthetic", default=None, help="renders for the trials of 'both' (default: data/synthetic_5000; "
@@ -370,7 +371,8 @@ def _add_search(sub) -> None:
 
 def _add_adapt(sub) -> None:
     p = sub.add_parser("adapt", help="the adaptation trials: renders plus split 0's training photos without their "
-                                     "labels, scored on validation photos only (results/adapt-search)")
+                                     "labels, scored on validation photos only (results/adapt-search); "
+                                     "always at the article's sizes, whatever --size or HOTDOG_SIZE say")
     p.add_argument("trials", nargs="*", help="trials to run (default: all; see hotdog/adapt_search.py)")
     p.add_argument("--synthetic", default=None, help="the renders (default: data/synthetic_5000; python -m hotdog "
                                                      "render --images 5000 --dest data/synthetic_5000)")

@@ -14,7 +14,7 @@ import torch
 
 from hotdog.data import CLASSES, denormalize
 from hotdog.metrics import ARTICLE
-from hotdog.modes import MODE_LABELS, REGIMES
+from hotdog.modes import MODE_LABELS, MODES, REGIMES
 
 MODE_COLORS = {"synthetic": "#8e6bbf", "authentic": "#3d85c6", "both": "#e69138", "adapted": "#6aa84f"}
 
@@ -122,7 +122,7 @@ def majority_line(ax, baselines: list[float]) -> None:
 
 def accuracy_bars(results: dict[str, dict], title: str = "Accuracy on held-out real photos"):
     """Our accuracy per mode (with its 95 % interval) beside the article's table."""
-    modes = [m for m in ("synthetic", "authentic", "both") if m in results]
+    modes = [m for m in MODES if m in results]
     x = np.arange(len(modes))
     fig, ax = plt.subplots(figsize=(7.5, 4))
     ours = [results[m]["accuracy"] for m in modes]
@@ -143,7 +143,7 @@ def accuracy_bars(results: dict[str, dict], title: str = "Accuracy on held-out r
 
 def confusion_matrices(results: dict[str, dict]):
     """One 2 x 2 confusion matrix per mode, counts and shares."""
-    modes = [m for m in ("synthetic", "authentic", "both") if m in results]
+    modes = [m for m in MODES if m in results]
     fig, axes = plt.subplots(1, len(modes), figsize=(3.6 * len(modes), 3.4), squeeze=False)
     names = ["not hotdog", "hotdog"]
     for ax, mode in zip(axes.flat, modes):

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hotdog import metrics, paths, settings, study  # noqa: E402
+from hotdog.modes import MODES  # noqa: E402
 from hotdog.settings import Sizes  # noqa: E402
 
 SEEDS = (0, 1, 2)
@@ -77,7 +78,7 @@ def table() -> str:
             continue
         records = study.load(name, folder())
         cells = []
-        for model in ("synthetic", "authentic", "both"):
+        for model in MODES:
             scores = [last_validation(r, model) for r in records]
             acc, auc = (metrics.over_seeds([s[i] for s in scores]) for i in (0, 1))
             cells.append(f"{acc['mean']:.1%} (AUC {auc['mean']:.3f})")

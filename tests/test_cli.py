@@ -363,3 +363,16 @@ def test_render_without_jobs_renders_with_the_size_presets_workers(tmp_path, mon
         n_jobs=n_jobs) or {"failed": []})
     assert main(["render", "--images", "2", "--size", "tiny", "--dest", str(tmp_path / "renders")]) == 0
     assert asked["n_jobs"] == settings.sizes("tiny").render_jobs == settings.RENDER_JOBS
+
+
+def test_the_trial_commands_say_they_ignore_the_size_setting():
+    """search and adapt train at the article's sizes whatever --size or HOTDOG_SIZE say, and their help says so."""
+    import argparse
+
+    from hotdog.__main__ import parser
+
+    action = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in action._choices_actions}
+    for command in ("search", "adapt"):
+        assert "always at the article's sizes, whatever --size or HOTDOG_SIZE say" in helps[command], command
+    assert "article's sizes" not in helps["study"]
