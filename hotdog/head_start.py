@@ -20,7 +20,7 @@ import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from hotdog import modes
+from hotdog import modes, paths
 from hotdog.fields import render_differences
 from hotdog.train import TrainConfig, new_model, write_resume
 
@@ -97,7 +97,7 @@ def lend_weights(lender: Path, checkpoints: Path, config: TrainConfig, device: s
     from hotdog.precision import choose
 
     record = json.loads(Path(lender).read_text())
-    weights = modes.checkpoint(Path(lender).with_suffix(".checkpoints"), "synthetic")
+    weights = modes.checkpoint(paths.checkpoints_of(Path(lender)), "synthetic")
     autocast = choose(config.precision, torch.device(device)).recorded
     problems = lender_problems(record, config, n_synthetic, render_config, split_seed, autocast)
     if not weights.exists():

@@ -110,6 +110,16 @@ def transfer_renders(variant: str) -> Path:
     return data_dir() / f"transfer_{variant}"
 
 
+def seed_record(study: Path, seed: int) -> Path:
+    """A study's record of one seed: ``results/studies/<study>/seed<k>.json``."""
+    return study / f"seed{seed}.json"
+
+
+def checkpoints_of(record: Path) -> Path:
+    """The checkpoints kept beside a record (a seed's, a trial's; not committed): ``seed0.json`` -> ``seed0.checkpoints``."""
+    return record.with_suffix(".checkpoints")
+
+
 RECORDS = {"search": "recipe-search", "adapt": "adapt-search", "transfer": "transfer"}  # each kind of trial record
 
 

@@ -109,7 +109,7 @@ def run_trial(name: str, *, sizes: settings.Sizes | None = None, synthetic_root:
                             photo_limit=sizes.authentic_train_limit, validation_photos=recipe.validation_photos,
                             stratified=True, progress=progress)
     start = time.perf_counter()
-    checkpoints = out / f"{name}.checkpoints"
+    checkpoints = paths.checkpoints_of(record_path)
     _, history = train(trial.mode, prepared.training(), config, validation=prepared.validation,
                        checkpoint_dir=checkpoints, progress=progress)
     record = {"trial": name, "mode": trial.mode, "question": trial.question, "split_seed": SPLIT_SEED,
@@ -126,8 +126,9 @@ def calibration_for(name: str, regime: str, root: Path | None = None) -> dict:
     calibration a model trained with this recipe on all training photos ships with (hotdog/calibration.py)."""
     from hotdog import calibration
 
-    record = json.loads((folder(root) / f"{name}.json").read_text())
-    checkpoint = modes.checkpoint(folder(root) / f"{name}.checkpoints", regime)
+    record_path = folder(root) / f"{name}.json"
+    record = json.loads(record_path.read_text())
+    checkpoint = modes.checkpoint(paths.checkpoints_of(record_path), regime)
     if not checkpoint.exists():
         raise FileNotFoundError(f"{checkpoint} is missing: checkpoints are not committed; rerun the trial "
                                 f"(remove {folder(root) / f'{name}.json'}, then python -m hotdog search {name})")

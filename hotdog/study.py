@@ -49,12 +49,12 @@ def run_seed(study: str, seed: int, sizes: settings.Sizes, synthetic_root: Path 
     check_settings(study, planned(sizes, recipe, precision, trained, render_config, split_seed, labels, adaptation),
                    root)
     out = (root or paths.studies_dir()) / study
-    done = out / f"seed{seed}.json"
-    lender = (root or paths.studies_dir()) / synthetic_stage_from / f"seed{seed}.json" if synthetic_stage_from else None
+    done = paths.seed_record(out, seed)
+    lender = paths.seed_record((root or paths.studies_dir()) / synthetic_stage_from, seed) if synthetic_stage_from else None
     if lender is not None and not lender.exists() and not done.exists():
         raise FileNotFoundError(f"--synthetic-stage-from {synthetic_stage_from}: {lender} does not exist; run that "
                                 f"study's seed {seed} first, or drop the option")
-    record = run_once(sizes, seed, checkpoints=out / f"seed{seed}.checkpoints", record_path=done,
+    record = run_once(sizes, seed, checkpoints=paths.checkpoints_of(done), record_path=done,
                       synthetic_root=synthetic_root, recipe=recipe, precision=precision,
                       trained=trained, study=study, render_config=render_config,
                       render_report=render_report, reuse=True, split_seed=split_seed, synthetic_stage_from=lender,

@@ -98,7 +98,7 @@ def _study_model(name: str, seed: int, regime: str):
     """The model to ship and its ``trained_by``: the seed's checkpoint, copied into the package; or, where
     checkpoints are not on this machine (they are not committed) but the package already holds this very
     model, the shipped weights as they are, so a finished study's new seeds refresh the sidecar's mean."""
-    checkpoint = modes.checkpoint(paths.studies_dir() / name / f"seed{seed}.checkpoints", regime)
+    checkpoint = modes.checkpoint(paths.checkpoints_of(paths.seed_record(paths.studies_dir() / name, seed)), regime)
     if checkpoint.exists():
         model = load_model(checkpoint, "cpu")
         save_atomic({k: v.contiguous() for k, v in model.state_dict().items()}, SHIPPED)

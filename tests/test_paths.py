@@ -90,3 +90,10 @@ def test_a_run_folders_files_and_each_seeds_renders_are_named_in_one_place(tmp_p
     renders = tmp_path / "synthetic_5000"
     assert paths.seed_renders(renders, 0) == renders  # seed 0 uses the usual folder
     assert paths.seed_renders(renders, 3) == tmp_path / "synthetic_5000_render3"
+
+
+def test_a_seed_record_and_its_checkpoints_are_named_in_one_place(tmp_path):
+    record = paths.seed_record(tmp_path / "adapted-split0", 3)
+    assert record == tmp_path / "adapted-split0" / "seed3.json"
+    assert paths.checkpoints_of(record) == tmp_path / "adapted-split0" / "seed3.checkpoints"
+    assert paths.checkpoints_of(tmp_path / "both-mixed.json").name == "both-mixed.checkpoints"  # a trial's too
