@@ -353,7 +353,7 @@ def _add_compare(sub) -> None:
                         "on the same test photos, with McNemar's test")
     p.add_argument("--per-seed", action="store_true",
                    help="instead, one markdown table per study, a row per seed: each regime's accuracy, AUC and "
-                        "share answered hotdog, the CPU and arithmetic, the minutes")
+                        "share answered hotdog, and the CPU and arithmetic")
     p.set_defaults(func=compare_command)
 
 

@@ -7,8 +7,8 @@ The numbers come from :mod:`hotdog.metrics` (one run) and :mod:`hotdog.study` (s
 from __future__ import annotations
 
 from hotdog.metrics import ARTICLE
-from hotdog.precision import readable
 from hotdog.modes import MODE_LABELS, REGIMES
+from hotdog.precision import readable
 
 
 def format_p(p: float) -> str:
@@ -138,8 +138,8 @@ def format_versus_markdown(comparisons: dict[str, dict], reference: str) -> str:
 
 
 def _seed_cell(result: dict) -> str:
-    # confusion: rows the true class, columns the answer, "not hotdog" (0) first
     """One seed's regime: accuracy, AUC and how often it answered hotdog (a model leaning to one class shows)."""
+    # confusion: rows the true class, columns the answer, "not hotdog" (0) first
     (_, false_hotdog), (_, true_hotdog) = result["confusion"]
     cell = f"{result['accuracy']:.1%}" + (f", AUC {result['auc']:.3f}" if result.get("auc") is not None else "")
     return cell + f", hotdog {(false_hotdog + true_hotdog) / result['total']:.0%}"

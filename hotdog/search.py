@@ -131,7 +131,7 @@ def calibration_for(name: str, regime: str, root: Path | None = None) -> dict:
     checkpoint = modes.checkpoint(paths.checkpoints_of(record_path), regime)
     if not checkpoint.exists():
         raise FileNotFoundError(f"{checkpoint} is missing: checkpoints are not committed; rerun the trial "
-                                f"(remove {folder(root) / f'{name}.json'}, then python -m hotdog search {name})")
+                                f"(remove {record_path}, then python -m hotdog search {name})")
     prepared = data.prepare(record["split_seed"], None, photo_limit=record["sizes"]["authentic_train_limit"],
                             validation_photos=record["n_validation"], stratified=True, progress=False)
     probabilities, labels = metrics.predict(load_model(checkpoint), prepared.validation)
