@@ -153,8 +153,9 @@ def format_seeds_markdown(name: str, records: list[dict]) -> str:
              "|---" * (len(modes) + 2) + "|"]
     for r in sorted(records, key=lambda r: r["seed"]):
         cells = [_seed_cell(r["results"][m]) if m in r["results"] else "-" for m in modes]
-        machine = r.get("machine", "").split(", ")
-        cpu = machine[2].replace("(R)", "") if len(machine) > 2 else "?"
+        machine = r.get("machine", "").split(", ")  # experiment.machine(): arch, CPUs, [CPU name,] Python ...
+        named = len(machine) > 2 and not machine[2].startswith("Python")  # no cpuinfo: no name
+        cpu = machine[2].replace("(R)", "") if named else "?"
         arithmetic = readable(r.get("autocast"))
         lines.append(f"| {r['seed']} | " + " | ".join(cells) + f" | {cpu}, {arithmetic} |")
     return "\n".join(lines)
