@@ -23,6 +23,7 @@ from hotdog import adapt, data, files, modes, paths, settings
 from hotdog.adapt import AdaptConfig
 from hotdog.experiment import machine
 from hotdog.provenance import load_records, read_json
+from hotdog.render import folder_config
 from hotdog.search import SPLIT_SEED, VALIDATION_PHOTOS, score
 
 TRIALS: dict[str, AdaptConfig | None] = {
@@ -69,6 +70,7 @@ def run_trial(name: str, synthetic_root: Path, *, sizes: settings.Sizes | None =
     record = {"trial": name, "method": asdict(config) if config else None, "split_seed": SPLIT_SEED,
               "sizes": sizes.as_dict(), "n_unlabelled": len(prepared.authentic_train),
               "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic),
+              "render_config": folder_config(synthetic_root),
               "scores": {"plain": score(model, prepared.validation), "flip": score(model, prepared.validation, flip=True),
                          "answered_hotdog": _answered_hotdog(model, prepared.validation)},
               "history": rows, "seconds": time.perf_counter() - start, "machine": machine()}

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from hotdog import data, files, metrics, modes, paths, settings
 from hotdog.provenance import load_records
+from hotdog.render import folder_config
 from hotdog.experiment import machine
 from hotdog.train import TrainConfig, load_model, train
 
@@ -115,6 +116,7 @@ def run_trial(name: str, *, sizes: settings.Sizes | None = None, synthetic_root:
     record = {"trial": name, "mode": trial.mode, "question": trial.question, "split_seed": SPLIT_SEED,
               "sizes": sizes.as_dict(), "recipe": recipe.as_dict(), "n_train": len(prepared.authentic_train),
               "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic or []),
+              "render_config": folder_config(synthetic_root) if prepared.synthetic else None,
               "seconds": time.perf_counter() - start, "scores": _scores(checkpoints, trial.mode, prepared.validation),
               "history": history.to_json(), "machine": machine()}
     files.write_json(record_path, record, indent=1, default=str)

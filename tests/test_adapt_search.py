@@ -37,6 +37,7 @@ def test_a_trial_adapts_the_start_model_to_training_photos_and_scores_on_validat
     start = adapt_search.run_trial("renders-alone", paths.sample_synthetic_dir(), sizes=TINY, root=tmp_path,
                                    progress=False)
     assert start["method"] is None and start["history"] == [] and len(quick) == 1  # the start itself, not adapted
+    assert record["render_config"] is None  # the sample's folder records no render settings (render_config.json)
     table = adapt_search.table(adapt_search.load(tmp_path))
     assert table.index("| renders-alone | - |") < table.index("| fixmatch | 1 |")
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import shutil
 
 import pytest
 
@@ -39,10 +40,13 @@ def test_a_trial_is_scored_on_validation_photos_and_never_on_the_test_photos(tin
     assert fitted["n"] == 16 and fitted["a"] == fitted["a"] and "onecycle-mixup" in fitted["fitted_on"]  # not NaN
 
 
-def test_both_trials_score_the_renders_only_model_too(tiny, tmp_path, authentic_root):
-    record = search.run_trial("both-finetune", sizes=tiny, synthetic_root=paths.sample_synthetic_dir(),
-                              root=tmp_path, progress=False)
+def test_both_trials_score_the_renders_only_model_too_and_record_the_renders_settings(tiny, tmp_path, authentic_root):
+    renders = tmp_path / "renders"
+    shutil.copytree(paths.sample_synthetic_dir(), renders)
+    (renders / "render_config.json").write_text(json.dumps({"n_images": 320, "seed": 7}))
+    record = search.run_trial("both-finetune", sizes=tiny, synthetic_root=renders, root=tmp_path, progress=False)
     assert set(record["scores"]) == {"synthetic", "both"} and record["n_synthetic"] == 320
+    assert record["render_config"] == {"n_images": 320, "seed": 7}  # which renders: a pair of trials can be checked
 
 
 def test_the_search_command_names_an_unknown_trial(capsys):
