@@ -5,7 +5,8 @@ its initialisation, batch order and augmentation draws come from the seed, its d
 So the "how many photos do renders save?" studies (``--real-share``), which differ from a full study
 only in the photos, can take each seed's synthetic stage from that full study: for the tuned recipe
 that is 10 of a seed's 79 minutes per share. A renders-alone study (``--modes synthetic``) lends too: it
-trains the same stage. :func:`borrow` checks that every setting the stage depends on is the same,
+trains the same stage, and so does a recipe-search trial for the trial that differs from it only in the
+fine-tuning (:mod:`hotdog.search`). :func:`borrow` checks that every setting the stage depends on is the same,
 copies the stage's model (``binary_classifier.pt``) and writes a resume file
 that says "synthetic stage done", with the lender's epochs as the history, so :func:`hotdog.train.train`
 goes on with the fine-tuning stage exactly as if it had trained the first stage itself. The fine-tuning
@@ -22,11 +23,20 @@ from pathlib import Path
 
 from hotdog import modes, paths
 from hotdog.fields import render_differences
+from hotdog.precision import as_recorded
 from hotdog.train import TrainConfig, new_model, write_resume
 
 # What the synthetic stage's weights depend on, beside the renders and the seed.
 STAGE_FIELDS = ("seed", "learning_rate", "betas", "batch_size", "synthetic_epochs", "precision", "augment",
                 "weight_decay", "schedule", "warmup", "label_smoothing", "mixup", "ema_decay", "channels_last")
+
+
+class CannotLend(ValueError):
+    """A run that cannot lend its synthetic stage; ``problems`` says why, one setting each."""
+
+    def __init__(self, problems: list[str], message: str):
+        super().__init__(message)
+        self.problems = problems
 
 
 def lender_problems(record: dict, config: TrainConfig, n_synthetic: int, render_config: dict | None,
@@ -68,6 +78,17 @@ def _stage_trainer(record: dict) -> str | None:
     return next((mode for mode in ("both", "synthetic") if mode in histories), None)
 
 
+def as_lender(record: dict) -> dict:
+    """``record`` in the shape of a study seed's: a recipe-search trial's (:mod:`hotdog.search`, one run under
+    ``history``) is given the keys :func:`lender_problems` reads; a seed's is returned as it is."""
+    if "trial" not in record:
+        return record
+    history = record["history"]
+    computed_in = [row.get("computed_in") for row in history["epochs"] if row["stage"] == "synthetic"]
+    return {**record, "histories": {record["mode"]: history}, "config": history["config"],
+            "autocast": as_recorded(computed_in, None) if any(computed_in) else None}  # older trials: unknown
+
+
 def stage_epochs(record: dict) -> list[dict]:
     """The synthetic stage's epochs in the history of the run of ``record`` that trained it."""
     trainer = record["histories"][_stage_trainer(record)]
@@ -76,8 +97,8 @@ def stage_epochs(record: dict) -> list[dict]:
 
 def borrow(lender: Path, checkpoints: Path, config: TrainConfig, device: str, *, n_synthetic: int,
            render_config: dict | None, split_seed: int | None) -> None:
-    """Make ``checkpoints`` hold ``lender``'s (a ``seed<k>.json``) finished synthetic stage, as a resume file
-    that :func:`hotdog.train.train` goes on from. Raises ``ValueError`` naming every setting that differs."""
+    """Make ``checkpoints`` hold ``lender``'s (a study's ``seed<k>.json`` or a recipe-search trial's record) finished synthetic stage, as a resume file
+    that :func:`hotdog.train.train` goes on from. Raises :class:`CannotLend` naming every setting that differs."""
     import torch
 
     record = lend_weights(lender, checkpoints, config, device, n_synthetic=n_synthetic, render_config=render_config,
@@ -96,14 +117,14 @@ def lend_weights(lender: Path, checkpoints: Path, config: TrainConfig, device: s
 
     from hotdog.precision import choose
 
-    record = json.loads(Path(lender).read_text())
+    record = as_lender(json.loads(Path(lender).read_text()))
     weights = modes.checkpoint(paths.checkpoints_of(Path(lender)), "synthetic")
     autocast = choose(config.precision, torch.device(device)).recorded
     problems = lender_problems(record, config, n_synthetic, render_config, split_seed, autocast)
     if not weights.exists():
         problems.append(f"{weights} is missing (checkpoints are not committed: the lender must have run here)")
     if problems:
-        raise ValueError(f"{lender} cannot lend its synthetic stage: " + "; ".join(problems) +
+        raise CannotLend(problems, f"{lender} cannot lend its synthetic stage: " + "; ".join(problems) +
                          ". Drop --synthetic-stage-from to train the stage here, or name a study run with these settings")
     checkpoints.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(weights, modes.checkpoint(checkpoints, "synthetic"))

@@ -7,7 +7,10 @@ both again with test-time flip. The 199 test photos of the split are never score
 chosen from this table has not seen them. Each trial writes ``results/recipe-search/<trial>.json``
 (its recipe, training config, every epoch's validation scores, the final scores and the time); a
 finished trial is skipped and a trial cut off resumes from its last epoch, so
-``python -m hotdog search`` finishes what is missing.
+``python -m hotdog search`` finishes what is missing. A trial that differs from another only in its
+fine-tuning begins from that one's finished synthetic stage (``Trial.stage_from``, checked setting by setting
+by :mod:`hotdog.head_start`; its record says ``synthetic_stage_from``), so the pair compares the fine-tuning
+alone, on the very same renders-only model.
 
 The trials are few and each asks one question of the one before (see ``TRIALS``): a handful of
 chosen trials rather than a grid, since one costs 10 to 45 minutes on a 2-core CPU. The rule for
@@ -39,6 +42,7 @@ class Trial:
     mode: str
     recipe: settings.Recipe
     question: str  # what this trial asks, against which other
+    stage_from: str | None = None  # the trial whose finished synthetic stage this one begins from (hotdog.head_start)
 
 
 def _recipe(name: str, real: float = 1.0, synthetic: float = 1.0, **train) -> settings.Recipe:
@@ -72,7 +76,7 @@ TRIALS: dict[str, Trial] = {
     "both-mixed-dsbn": Trial("both", _recipe("both-mixed-dsbn", 5.0, **ONECYCLE, finetune_learning_rate=1e-3,
                                              mix_synthetic=0.5, separate_bn=True),
                              "as both-mixed, renders and photos through BatchNorm apart (its statistics the photos'): "
-                             "against both-mixed-photo, on the same renders"),
+                             "against both-mixed-photo, on the same renders", stage_from="both-mixed-photo"),
 }
 
 
@@ -111,16 +115,47 @@ def run_trial(name: str, *, sizes: settings.Sizes | None = None, synthetic_root:
                             stratified=True, progress=progress)
     start = time.perf_counter()
     checkpoints = paths.checkpoints_of(record_path)
+    borrowed = _borrow_stage(trial.stage_from, out, checkpoints, config, prepared, synthetic_root)
     _, history = train(trial.mode, prepared.training(), config, validation=prepared.validation,
                        checkpoint_dir=checkpoints, progress=progress)
     record = {"trial": name, "mode": trial.mode, "question": trial.question, "split_seed": SPLIT_SEED,
               "sizes": sizes.as_dict(), "recipe": recipe.as_dict(), "n_train": len(prepared.authentic_train),
               "n_validation": len(prepared.validation), "n_synthetic": len(prepared.synthetic or []),
               "render_config": folder_config(synthetic_root) if prepared.synthetic else None,
-              "seconds": time.perf_counter() - start, "scores": _scores(checkpoints, trial.mode, prepared.validation),
+              "synthetic_stage_from": borrowed, "seconds": time.perf_counter() - start, "scores": _scores(checkpoints, trial.mode, prepared.validation),
               "history": history.to_json(), "machine": machine()}
     files.write_json(record_path, record, indent=1, default=str)
     return json.loads(record_path.read_text())  # exactly what a later call reads back
+
+
+def _borrow_stage(lender: str | None, out: Path, checkpoints: Path, config: TrainConfig, prepared,
+                  synthetic_root: Path | None) -> str | None:
+    """Begin from trial ``lender``'s finished synthetic stage, where it ran here with the same seed, stage
+    settings and renders (:func:`hotdog.head_start.borrow` checks each); else say why and train the stage.
+    Returns the lender's record name, also when a cut-off trial resumes from what it borrowed."""
+    from hotdog import head_start
+    from hotdog.device import default_device
+
+    resume = modes.resume(checkpoints, "both")
+    if lender is None or modes.checkpoint(checkpoints, "both").exists():
+        return None
+    if resume.exists():
+        import torch
+
+        began = torch.load(resume, map_location="cpu", weights_only=False).get("borrowed_from")
+        return Path(began).name if began else None
+    try:
+        head_start.borrow(out / f"{lender}.json", checkpoints, config, str(default_device(config.device)),
+                          n_synthetic=len(prepared.synthetic), render_config=folder_config(synthetic_root),
+                          split_seed=SPLIT_SEED)
+    except FileNotFoundError:
+        print(f"training the synthetic stage here: trial {lender} has not run here to lend its own")
+        return None
+    except head_start.CannotLend as why:
+        print(f"training the synthetic stage here, not taking trial {lender}'s: {'; '.join(why.problems)}")
+        return None
+    print(f"both: synthetic stage taken from trial {lender}")
+    return f"{lender}.json"
 
 
 def calibration_for(name: str, regime: str, root: Path | None = None) -> dict:

@@ -52,3 +52,27 @@ def test_both_trials_score_the_renders_only_model_too_and_record_the_renders_set
 def test_the_search_command_names_an_unknown_trial(capsys):
     assert main(["search", "grid-of-everything"]) == 1
     assert "no trial named grid-of-everything" in capsys.readouterr().err
+
+
+def test_the_separate_batchnorm_trial_begins_from_its_baselines_synthetic_stage(tiny, tmp_path, authentic_root,
+                                                                                  capsys):
+    renders = tmp_path / "renders"
+    shutil.copytree(paths.sample_synthetic_dir(), renders)
+    (renders / "render_config.json").write_text(json.dumps({"n_images": 320, "seed": 7}))
+    lender = search.run_trial("both-mixed-photo", sizes=tiny, synthetic_root=renders, root=tmp_path, progress=False)
+    record = search.run_trial("both-mixed-dsbn", sizes=tiny, synthetic_root=renders, root=tmp_path, progress=False)
+    assert record["synthetic_stage_from"] == "both-mixed-photo.json" and lender["synthetic_stage_from"] is None
+    assert record["scores"]["synthetic"] == lender["scores"]["synthetic"]  # the very same renders-only model
+    stage = [row for row in record["history"]["epochs"] if row["stage"] == "synthetic"]
+    assert stage == [row for row in lender["history"]["epochs"] if row["stage"] == "synthetic"]
+    assert record["history"]["config"]["separate_bn"] and not lender["history"]["config"]["separate_bn"]
+
+
+def test_a_trial_trains_its_synthetic_stage_itself_when_the_lender_differs(tiny, tmp_path, authentic_root, capsys):
+    renders = tmp_path / "renders"
+    shutil.copytree(paths.sample_synthetic_dir(), renders)
+    search.run_trial("both-mixed-photo", sizes=tiny, synthetic_root=renders, root=tmp_path, progress=False)
+    (renders / "render_config.json").write_text(json.dumps({"n_images": 320, "seed": 8}))  # other renders now
+    record = search.run_trial("both-mixed-dsbn", sizes=tiny, synthetic_root=renders, root=tmp_path, progress=False)
+    assert record["synthetic_stage_from"] is None
+    assert "training the synthetic stage here" in capsys.readouterr().out
