@@ -182,16 +182,21 @@ def load(root: Path | None = None, damaged: list[str] | None = None) -> list[dic
 
 
 def table(records: list[dict]) -> str:
-    """The search as a markdown table: each trial's models on the validation photos."""
+    """The search as a markdown table: each trial's models on the validation photos. A trial that began from
+    another's synthetic stage says whose, and its minutes are its fine-tuning's."""
     lines = ["| trial | model | epochs (renders + photos) | validation accuracy | AUC | with test-time flip | minutes |",
              "|---|---|---|---|---|---|---|"]
     for r in records:
-        config = r["history"]["config"]
+        config, lender = r["history"]["config"], Path(r.get("synthetic_stage_from") or "").stem
         for model, s in r["scores"].items():
             epochs = (f"{config['synthetic_epochs']}" if model == "synthetic" else
                       f"{config['synthetic_epochs']} + {config['finetune_epochs']}" if model == "both" else
                       f"{config['authentic_epochs']}")
+            minutes = f"{r['seconds'] / 60:.1f}"
+            if lender:
+                epochs, minutes = ((f"{epochs} ({lender}'s)", "-") if model == "synthetic" else
+                                   (epochs, f"{minutes} (fine-tuning)"))
             lines.append(f"| {r['trial']} | {modes.MODE_LABELS.get(model, model)} | {epochs} | "
                          f"{s['plain']['accuracy']:.1%} | {s['plain']['auc']:.3f} | "
-                         f"{s['flip']['accuracy']:.1%} / {s['flip']['auc']:.3f} | {r['seconds'] / 60:.1f} |")
+                         f"{s['flip']['accuracy']:.1%} / {s['flip']['auc']:.3f} | {minutes} |")
     return "\n".join(lines)

@@ -66,6 +66,8 @@ def test_the_separate_batchnorm_trial_begins_from_its_baselines_synthetic_stage(
     stage = [row for row in record["history"]["epochs"] if row["stage"] == "synthetic"]
     assert stage == [row for row in lender["history"]["epochs"] if row["stage"] == "synthetic"]
     assert record["history"]["config"]["separate_bn"] and not lender["history"]["config"]["separate_bn"]
+    rows = [line for line in search.table(search.load(tmp_path)).splitlines() if "both-mixed-dsbn" in line]
+    assert "(both-mixed-photo's) |" in rows[0] and rows[0].endswith("| - |") and rows[1].endswith("(fine-tuning) |")
 
 
 def test_a_trial_trains_its_synthetic_stage_itself_when_the_lender_differs(tiny, tmp_path, authentic_root, capsys):
